@@ -1,0 +1,199 @@
+"""Access gates: the one place that decides who may read or change each kind of object.
+
+Every page, API endpoint, command and task reaches operators, spaces and member records
+through these functions. A viewer who may not *see* an object gets `Http404` (its existence
+is not revealed); one who may see it but not do the action gets `PermissionDenied`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from maillage.core.models import Activity, Member, Operator, Role, Space
+
+Action = Literal["read", "change"]
+
+
+@dataclass
+class Viewer:
+    """Who is asking: an account (or nobody) and their active member records."""
+
+    user: object | None
+    records: list[Member] = field(default_factory=list)
+    current: Member | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(self.user is not None and getattr(self.user, "is_superuser", False))
+
+    def record_for(self, operator_id: int) -> Member | None:
+        for record in self.records:
+            if record.operator_id == operator_id:
+                return record
+        return None
+
+    def is_admin_of(self, operator_id: int) -> bool:
+        record = self.record_for(operator_id)
+        return record is not None and record.role == Role.ADMIN
+
+    def is_staff_of(self, operator_id: int) -> bool:
+        record = self.record_for(operator_id)
+        return record is not None and record.is_staff
+
+    def manages_space(self, space: Space) -> bool:
+        record = self.record_for(space.operator_id)
+        if record is None:
+            return False
+        if record.role == Role.ADMIN:
+            return True
+        return record.role == Role.MANAGER and space.pk in self.managed_space_ids(record)
+
+    def managed_space_ids(self, record: Member) -> set[int]:
+        if not hasattr(record, "_managed_ids"):
+            ids = set(record.managed_spaces.values_list("pk", flat=True))
+            ids.add(record.home_space_id)
+            record._managed_ids = ids
+        return record._managed_ids
+
+    @property
+    def staff_records(self) -> list[Member]:
+        return [r for r in self.records if r.is_staff]
+
+
+ANONYMOUS = Viewer(user=None)
+
+
+def viewer_for_user(user, *, operator_id: int | None = None) -> Viewer:
+    """Build the viewer of an account; `operator_id` picks the current community if given."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Viewer(user=None)
+    records = list(
+        Member.objects.active()
+        .filter(user=user)
+        .select_related("operator", "home_space")
+        .order_by("operator__name")
+    )
+    current = None
+    if operator_id is not None:
+        current = next((r for r in records if r.operator_id == operator_id), None)
+    if current is None and records:
+        # Staff first: a manager who is also a member elsewhere lands on the space they run.
+        current = sorted(records, key=lambda r: (not r.is_staff, r.operator.name))[0]
+    return Viewer(user=user, records=records, current=current)
+
+
+def _require_authenticated(viewer: Viewer) -> None:
+    if not viewer.is_authenticated:
+        raise PermissionDenied
+
+
+# --- operators -------------------------------------------------------------------------------
+
+
+def operator_for_viewer(viewer: Viewer, operator_id: int, action: Action = "read") -> Operator:
+    _require_authenticated(viewer)
+    record = viewer.record_for(operator_id)
+    if record is None and not viewer.is_superuser:
+        raise Http404
+    if action == "change" and not (viewer.is_superuser or record.role == Role.ADMIN):
+        raise PermissionDenied
+    return record.operator if record else Operator.objects.get(pk=operator_id)
+
+
+def staff_record(viewer: Viewer, operator_id: int | None = None) -> Member:
+    """The viewer's staff record for an operator (the current one by default), or 403."""
+    _require_authenticated(viewer)
+    if operator_id is None:
+        record = viewer.current
+    else:
+        record = viewer.record_for(operator_id)
+    if record is None or not record.is_staff:
+        raise PermissionDenied
+    return record
+
+
+# --- spaces ----------------------------------------------------------------------------------
+
+
+def space_for_viewer(viewer: Viewer, space_id: int, action: Action = "read") -> Space:
+    """Anyone may read a space's public page; only its managers and admins change it."""
+    try:
+        space = Space.objects.select_related("operator").get(pk=space_id)
+    except Space.DoesNotExist:
+        raise Http404 from None
+    if action == "change":
+        _require_authenticated(viewer)
+        if not (viewer.is_superuser or viewer.manages_space(space)):
+            raise PermissionDenied
+    return space
+
+
+def spaces_managed_by(viewer: Viewer, operator_id: int) -> QuerySet[Space]:
+    record = staff_record(viewer, operator_id)
+    spaces = Space.objects.filter(operator_id=operator_id)
+    if record.role == Role.ADMIN:
+        return spaces
+    return spaces.filter(pk__in=viewer.managed_space_ids(record))
+
+
+# --- member records --------------------------------------------------------------------------
+
+
+def members_for_viewer(viewer: Viewer, operator_id: int) -> QuerySet[Member]:
+    """Member records a viewer may list: staff see their operator's members, nobody else does.
+
+    (Members finding each other goes through the directory, with each profile's privacy.)
+    """
+    staff_record(viewer, operator_id)
+    return Member.objects.filter(operator_id=operator_id)
+
+
+def member_for_viewer(viewer: Viewer, member_id: int, action: Action = "read") -> Member:
+    """Read: oneself, or staff of the member's operator. Change: oneself (own details),
+    an operator admin, or a manager of the member's home space."""
+    _require_authenticated(viewer)
+    try:
+        member = Member.objects.select_related("operator", "home_space", "user").get(pk=member_id)
+    except Member.DoesNotExist:
+        raise Http404 from None
+    is_self = member.user_id == getattr(viewer.user, "pk", None)
+    record = viewer.record_for(member.operator_id)
+    is_staff = record is not None and record.is_staff
+    if not (is_self or is_staff or viewer.is_superuser):
+        raise Http404
+    if action == "change" and not (
+        is_self or viewer.is_superuser or viewer.manages_space(member.home_space)
+    ):
+        raise PermissionDenied
+    return member
+
+
+def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> bool:
+    """Only admins grant or take away staff roles; managers invite members and guests."""
+    if viewer.is_superuser or viewer.is_admin_of(member.operator_id):
+        return True
+    return viewer.manages_space(member.home_space) and role in (Role.MEMBER, Role.GUEST)
+
+
+# --- activity ledger -------------------------------------------------------------------------
+
+
+def activities_for_viewer(viewer: Viewer, operator_id: int) -> QuerySet[Activity]:
+    """Staff read their operator's ledger; a member reads only their own lines."""
+    _require_authenticated(viewer)
+    record = viewer.record_for(operator_id)
+    if record is None:
+        raise Http404
+    ledger = Activity.objects.filter(operator_id=operator_id)
+    if record.is_staff:
+        return ledger
+    return ledger.filter(member=record)

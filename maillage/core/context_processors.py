@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from maillage.core.navigation import entries_for
+
+
+def viewer(request) -> dict:
+    viewer = getattr(request, "viewer", None)
+    if viewer is None:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    url_name = match.url_name if match else None
+
+    def nav():
+        return entries_for(viewer, url_name)
+
+    return {"viewer": viewer, "nav": nav, "debug_banner": settings.DEBUG}

@@ -1,0 +1,54 @@
+"""The navigation every page shows; later issues register their entries here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    icon: str
+    staff_only: bool = False
+    # A URL name prefix that marks the entry as current (e.g. "staff_member" for member pages).
+    active_prefixes: tuple[str, ...] = ()
+    visible: Callable | None = None
+
+
+MEMBER_NAV: list[NavEntry] = [
+    NavEntry(_("Home"), "home", "home", active_prefixes=("home",)),
+]
+
+STAFF_NAV: list[NavEntry] = [
+    NavEntry(_("Dashboard"), "staff_home", "dashboard", True, ("staff_home",)),
+    NavEntry(_("Members"), "staff_members", "people", True, ("staff_member",)),
+    NavEntry(_("Invitations"), "staff_invitations", "mail", True, ("staff_invitation",)),
+    NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space",)),
+]
+
+
+def entries_for(viewer, current_url_name: str | None) -> dict[str, list[dict]]:
+    def render(entries: list[NavEntry]) -> list[dict]:
+        items = []
+        for entry in entries:
+            if entry.visible is not None and not entry.visible(viewer):
+                continue
+            active = bool(current_url_name) and any(
+                current_url_name.startswith(p) for p in (entry.active_prefixes or (entry.url_name,))
+            )
+            items.append(
+                {"label": entry.label, "url": reverse(entry.url_name), "icon": entry.icon,
+                 "active": active}
+            )
+        return items
+
+    if not viewer.is_authenticated:
+        return {"member": [], "staff": []}
+    staff = render(STAFF_NAV) if viewer.current is not None and viewer.current.is_staff else []
+    return {"member": render(MEMBER_NAV) if viewer.current else [], "staff": staff}

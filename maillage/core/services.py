@@ -1,0 +1,222 @@
+"""Writes to operators, spaces, member records and the activity ledger.
+
+Every write is one keyword-only function; pages, commands and tasks call these, never the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from maillage.core.errors import DomainError
+from maillage.core.models import Activity, ActivityKind, Member, Operator, Role, Space
+
+PAYLOAD_MAX_BYTES = 2_000
+
+
+def _unique_slug(model: type[models.Model], base: str) -> str:
+    slug = slugify(base)[:50] or "x"
+    candidate, n = slug, 2
+    while model.objects.filter(slug=candidate).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+@transaction.atomic
+def operator_create(*, name: str, slug: str | None = None, **fields: Any) -> Operator:
+    name = name.strip()
+    if not name:
+        raise DomainError(_("An operator needs a name."), field="name")
+    operator = Operator(name=name, slug=slug or _unique_slug(Operator, name), **fields)
+    operator.full_clean()
+    operator.save()
+    return operator
+
+
+@transaction.atomic
+def space_create(*, operator: Operator, name: str, slug: str | None = None, **fields: Any) -> Space:
+    name = name.strip()
+    if not name:
+        raise DomainError(_("A space needs a name."), field="name")
+    space = Space(operator=operator, name=name, slug=slug or _unique_slug(Space, name), **fields)
+    space.full_clean()
+    space.save()
+    return space
+
+
+SPACE_EDITABLE_FIELDS = {
+    "name", "street", "postal_code", "city", "time_zone", "opening_hours",
+    "contact_email", "contact_phone", "description",
+}
+
+
+@transaction.atomic
+def space_update(*, space: Space, **fields: Any) -> Space:
+    unknown = set(fields) - SPACE_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(space, name, value)
+    space.full_clean()
+    space.save()
+    return space
+
+
+@transaction.atomic
+def member_add(
+    *,
+    user,
+    operator: Operator,
+    home_space: Space,
+    role: str = Role.MEMBER,
+    joined_on: dt.date | None = None,
+    record_joined: bool = True,
+) -> Member:
+    """Give a person a member record with an operator (or return the active one they have)."""
+    if home_space.operator_id != operator.pk:
+        raise DomainError(_("The home space must belong to the same operator."), field="home_space")
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), field="role")
+    member = Member.objects.filter(user=user, operator=operator).first()
+    if member is not None:
+        if member.left_on is not None:
+            member.left_on = None
+            member.home_space = home_space
+            member.role = role
+            member.save(update_fields=["left_on", "home_space", "role"])
+        return member
+    member = Member.objects.create(
+        user=user,
+        operator=operator,
+        home_space=home_space,
+        role=role,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    if role == Role.MANAGER:
+        member.managed_spaces.add(home_space)
+    if record_joined:
+        activity_record(member=member, kind=ActivityKind.JOINED, space=home_space, target=member)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, member: Member, home_space: Space | None = None, role: str | None = None
+) -> Member:
+    """Staff change a member's home space or role (the gate decides who may)."""
+    if home_space is not None:
+        if home_space.operator_id != member.operator_id:
+            raise DomainError(
+                _("The home space must belong to the same operator."), field="home_space"
+            )
+        member.home_space = home_space
+    if role is not None:
+        if role not in Role.values:
+            raise DomainError(_("Unknown role."), field="role")
+        member.role = role
+    member.save()
+    if member.role == Role.MANAGER:
+        member.managed_spaces.add(member.home_space)
+    return member
+
+
+@transaction.atomic
+def member_leave(*, member: Member, on: dt.date | None = None) -> Member:
+    member.left_on = on or timezone.localdate()
+    member.save(update_fields=["left_on"])
+    return member
+
+
+# --- the activity ledger ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One ledger line to append in bulk (imports, the demo generator)."""
+
+    operator_id: int
+    member_id: int
+    kind: str
+    occurred_at: dt.datetime
+    space_id: int | None = None
+    target_type: str = ""
+    target_id: int | None = None
+    payload: dict | None = None
+
+
+def _target_of(target: models.Model | None) -> tuple[str, int | None]:
+    if target is None:
+        return "", None
+    return target._meta.label_lower, target.pk
+
+
+def _check_payload(payload: dict | None) -> dict:
+    payload = payload or {}
+    if len(json.dumps(payload, default=str)) > PAYLOAD_MAX_BYTES:
+        raise ValueError("Activity payloads stay small (2 kB at most).")
+    return payload
+
+
+def activity_record(
+    *,
+    member: Member,
+    kind: ActivityKind | str,
+    space: Space | None = None,
+    target: models.Model | None = None,
+    payload: dict | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Activity:
+    """Append one line to the activity ledger: the only way anything writes to it."""
+    if kind not in ActivityKind.values:
+        raise ValueError(f"Unknown activity kind {kind!r}.")
+    if space is not None and space.operator_id != member.operator_id:
+        raise ValueError("An activity's space belongs to the member's operator.")
+    target_type, target_id = _target_of(target)
+    return Activity.objects.create(
+        operator_id=member.operator_id,
+        space_id=space.pk if space is not None else member.home_space_id,
+        member=member,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        target_type=target_type,
+        target_id=target_id,
+        payload=_check_payload(payload),
+    )
+
+
+def activity_record_many(rows: Iterable[ActivityRow], *, batch_size: int = 5_000) -> int:
+    """Append many ledger lines at once (same rules as `activity_record`); returns the count."""
+    valid_kinds = set(ActivityKind.values)
+    batch: list[Activity] = []
+    count = 0
+    for row in rows:
+        if row.kind not in valid_kinds:
+            raise ValueError(f"Unknown activity kind {row.kind!r}.")
+        batch.append(
+            Activity(
+                operator_id=row.operator_id,
+                space_id=row.space_id,
+                member_id=row.member_id,
+                kind=row.kind,
+                occurred_at=row.occurred_at,
+                target_type=row.target_type,
+                target_id=row.target_id,
+                payload=_check_payload(row.payload),
+            )
+        )
+        if len(batch) >= batch_size:
+            Activity.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        Activity.objects.bulk_create(batch)
+        count += len(batch)
+    return count

@@ -1,0 +1,190 @@
+"""Home pages, staff pages for members and spaces, and public space pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core import access, selectors, services
+from maillage.core.errors import DomainError
+from maillage.core.forms import SpaceForm
+from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
+from maillage.core.models import Role, Space
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """The smallest Django view: load balancers and benchmarks (the framework's floor)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer
+    if not viewer.is_authenticated:
+        spaces = Space.objects.select_related("operator").order_by("operator__name", "name")[:24]
+        return render(request, "core/landing.html", {"spaces": spaces})
+    member = viewer.current
+    if member is None:
+        return render(request, "core/no_community.html")
+    return render(
+        request,
+        "core/member_home.html",
+        {
+            "member": member,
+            "space": member.home_space,
+            "opening": selectors.opening_today(member.home_space),
+            "month": selectors.member_month_summary(member),
+            "recent": selectors.member_recent_activity(member),
+        },
+    )
+
+
+@login_required
+@require_POST
+def switch_operator(request: HttpRequest) -> HttpResponse:
+    try:
+        operator_id = int(request.POST.get("operator", ""))
+    except ValueError:
+        operator_id = 0
+    if request.viewer.record_for(operator_id) is None:
+        messages.error(request, _("You are not a member of that community."))
+    else:
+        request.session[CURRENT_OPERATOR_SESSION_KEY] = operator_id
+    return redirect("home")
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    record = access.staff_record(request.viewer)
+    spaces = access.spaces_managed_by(request.viewer, record.operator_id)
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "record": record,
+            "operator": record.operator,
+            "space_counts": selectors.space_member_counts(list(spaces)),
+            "checkins_week": selectors.checkins_this_week(record.operator_id),
+            "recent": selectors.operator_recent_activity(record.operator_id),
+        },
+    )
+
+
+@login_required
+def staff_members(request: HttpRequest) -> HttpResponse:
+    record = access.staff_record(request.viewer)
+    members = access.members_for_viewer(request.viewer, record.operator_id)
+    query = request.GET.get("q", "").strip()[:100]
+    space_id = request.GET.get("space", "")
+    if query:
+        members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+    if space_id.isdigit():
+        members = members.filter(home_space_id=int(space_id))
+    if request.GET.get("status") == "left":
+        members = members.filter(left_on__isnull=False)
+    else:
+        members = members.filter(left_on__isnull=True)
+    members = members.select_related("user", "home_space").order_by("user__full_name", "pk")
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    template = "core/partials/member_rows.html" if request.htmx else "core/staff_members.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "space_id": space_id,
+            "spaces": record.operator.spaces.all(),
+            "operator": record.operator,
+        },
+    )
+
+
+@login_required
+def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    access.staff_record(request.viewer)
+    member = access.member_for_viewer(request.viewer, member_id)
+    can_change = request.viewer.manages_space(member.home_space) or request.viewer.is_superuser
+    if request.method == "POST":
+        member = access.member_for_viewer(request.viewer, member_id, "change")
+        role = request.POST.get("role") or member.role
+        space = member.home_space
+        if request.POST.get("home_space", "").isdigit():
+            space = access.space_for_viewer(request.viewer, int(request.POST["home_space"]), "change")
+        if not access.member_role_change_allowed(request.viewer, member, role):
+            messages.error(request, _("Only an operator admin can give or take a staff role."))
+        else:
+            try:
+                services.member_update(member=member, home_space=space, role=role)
+                messages.success(request, _("Member record saved."))
+                return redirect("staff_member_detail", member_id=member.pk)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+    return render(
+        request,
+        "core/staff_member_detail.html",
+        {
+            "member": member,
+            "can_change": can_change,
+            "roles": Role.choices,
+            "spaces": access.spaces_managed_by(request.viewer, member.operator_id),
+            "recent": selectors.member_recent_activity(member, limit=20),
+            "month": selectors.member_month_summary(member),
+        },
+    )
+
+
+@login_required
+def staff_spaces(request: HttpRequest) -> HttpResponse:
+    record = access.staff_record(request.viewer)
+    spaces = access.spaces_managed_by(request.viewer, record.operator_id)
+    return render(request, "core/staff_spaces.html", {"spaces": spaces, "operator": record.operator})
+
+
+@login_required
+def staff_space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
+    space = access.space_for_viewer(request.viewer, space_id, "change")
+    # The form edits a copy: a rejected form must not leave half-changed data on `space`.
+    form = SpaceForm(request.POST or None, instance=Space.objects.get(pk=space.pk))
+    if request.method == "POST" and form.is_valid():
+        services.space_update(space=space, **form.service_fields())
+        messages.success(request, _("Space saved."))
+        return redirect("staff_spaces")
+    return render(request, "core/staff_space_edit.html", {"form": form, "space": space})
+
+
+def space_public(request: HttpRequest, slug: str) -> HttpResponse:
+    space = access.space_for_viewer(request.viewer, _space_id_for_slug(slug))
+    return render(
+        request,
+        "core/space_public.html",
+        {
+            "space": space,
+            "opening": selectors.opening_today(space),
+            "week": selectors.week_hours(space),
+        },
+    )
+
+
+def _space_id_for_slug(slug: str) -> int:
+    return Space.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

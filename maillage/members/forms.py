@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.models import Role
+
+
+class InvitationSignupForm(SignupForm):
+    """allauth's sign-up form, with the person's name; the email is the invitation's."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["readonly"] = True
+
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    space = forms.ChoiceField(label=_("Space"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args, spaces=(), roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["space"].choices = [(s.pk, s.name) for s in spaces]
+        if roles is not None:
+            self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
+
+
+class PreferencesForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from maillage.core import views as core
+from maillage.members import views as members
+
+handler403 = "maillage.core.views.error_403"
+handler404 = "maillage.core.views.error_404"
+handler500 = "maillage.core.views.error_500"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("health/", core.health, name="health"),
+    path("community/switch/", core.switch_operator, name="switch_operator"),
+    path("staff/", core.staff_home, name="staff_home"),
+    path("staff/members/", core.staff_members, name="staff_members"),
+    path("staff/members/<int:member_id>/", core.staff_member_detail, name="staff_member_detail"),
+    path("staff/spaces/", core.staff_spaces, name="staff_spaces"),
+    path("staff/spaces/<int:space_id>/", core.staff_space_edit, name="staff_space_edit"),
+    path("staff/invitations/", members.staff_invitations, name="staff_invitations"),
+    path(
+        "staff/invitations/<int:invitation_id>/revoke/",
+        members.staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
+    path(
+        "staff/invitations/<int:invitation_id>/resend/",
+        members.staff_invitation_resend,
+        name="staff_invitation_resend",
+    ),
+    path("spaces/<slug:slug>/", core.space_public, name="space_public"),
+    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path("me/preferences/", members.preferences, name="preferences"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
