@@ -185,6 +185,10 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
-    from django.template import loader
+    from django.template import TemplateDoesNotExist, loader
 
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    try:
+        body = loader.get_template("500.html").render({})
+    except TemplateDoesNotExist:
+        body = "<h1>Maillage</h1><p>Something went wrong on our side.</p>"
+    return HttpResponse(body, status=500)

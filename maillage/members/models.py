@@ -68,7 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Invitation(models.Model):
     """An invitation sent by a space to a person's email address.
 
-    Only a hash of the token is stored; the link in the email carries the token itself.
+    The link carries `<id>-<signature>`: an HMAC of the id and a random nonce under the
+    SECRET_KEY. The database alone cannot forge a link, a task can rebuild it from the id,
+    and a new nonce (a new invitation) makes older links invalid.
     """
 
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="invitations")
@@ -76,7 +78,7 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    nonce = models.CharField(max_length=32, editable=False)
     invited_by = models.ForeignKey(
         "core.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

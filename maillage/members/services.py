@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,9 +14,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from maillage.core.errors import DomainError
+from maillage.core.errors import DomainError  # noqa: F401 (re-exported for callers)
 from maillage.core.models import Member, Role, Space
 from maillage.core.services import member_add
 from maillage.members.models import Invitation, User
@@ -26,12 +27,18 @@ class InvitationError(DomainError):
     """An invitation link that cannot be used: unknown, already used, expired or revoked."""
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _signature(invitation_id: int, nonce: str) -> str:
+    return salted_hmac("maillage.invitation", f"{invitation_id}:{nonce}", algorithm="sha256").hexdigest()[:40]
 
 
-def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+def invitation_token(invitation: Invitation) -> str:
+    return f"{invitation.pk}-{_signature(invitation.pk, invitation.nonce)}"
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse(
+        "invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
 
 
 @transaction.atomic
@@ -63,27 +70,35 @@ def invitation_create(
     Invitation.objects.filter(
         operator=space.operator, email=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         operator=space.operator,
         space=space,
         email=email,
         full_name=full_name.strip()[:150],
         role=role,
-        token_hash=_hash(token),
+        nonce=secrets.token_hex(16),
         invited_by=invited_by,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
     )
     if send:
-        transaction.on_commit(lambda: _send_invitation(invitation, token, language))
-    return invitation, token
+        from maillage.members.tasks import send_invitation_email
+
+        transaction.on_commit(
+            lambda: send_invitation_email.enqueue(
+                invitation_id=invitation.pk, language=language or settings.LANGUAGE_CODE
+            )
+        )
+    return invitation, invitation_token(invitation)
 
 
-def _send_invitation(invitation: Invitation, token: str, language: str | None) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
+def invitation_email_send(*, invitation: Invitation, language: str) -> None:
+    """Email an invitation's link (called by the task; does nothing for a used link)."""
+    if invitation.status != "pending":
+        return
+    with translation.override(language):
         context = {
             "invitation": invitation,
-            "url": invitation_url(token),
+            "url": invitation_url(invitation),
             "inviter": invitation.invited_by.user if invitation.invited_by else None,
         }
         subject = _("You are invited to join %(space)s on Maillage") % {
@@ -100,10 +115,15 @@ def _send_invitation(invitation: Invitation, token: str, language: str | None) -
 
 def invitation_check(token: str) -> Invitation:
     """The invitation behind a link, or an error that says plainly why it can't be used."""
-    invitation = (
-        Invitation.objects.select_related("space", "operator").filter(token_hash=_hash(token or "")).first()
-    )
-    if invitation is None:
+    invitation_id, _sep, signature = (token or "").partition("-")
+    invitation = None
+    if invitation_id.isdigit() and len(invitation_id) < 19:
+        invitation = (
+            Invitation.objects.select_related("space", "operator").filter(pk=int(invitation_id)).first()
+        )
+    if invitation is None or not constant_time_compare(
+        signature, _signature(invitation.pk, invitation.nonce)
+    ):
         raise InvitationError(
             _("This invitation link is not valid. Check that you copied it whole, or ask the space for a new one.")
         )
@@ -162,3 +182,65 @@ def user_update_preferences(*, user: User, full_name: str, language: str) -> Use
     user.language = language
     user.save(update_fields=["full_name", "language"])
     return user
+
+
+@dataclass(frozen=True)
+class UserRow:
+    email: str
+    full_name: str
+    language: str = "fr"
+    password_hash: str | None = None  # a ready hash (make_password) or None: unusable password
+    email_verified: bool = True
+
+
+def user_create(
+    *, email: str, full_name: str, password: str | None = None, language: str = "fr",
+    email_verified: bool = False,
+) -> User:
+    """Create an account directly (commands and demo; people sign up through invitations)."""
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(_("Enter a valid email address."), field="email") from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(_("An account with this address already exists."), field="email")
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name, language=language)
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    return user
+
+
+def user_create_many(rows: list[UserRow], *, batch_size: int = 2_000) -> list[User]:
+    """Create many accounts at once (demo generator, imports). Hash passwords once, outside."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    unusable = make_password(None)
+    users = [
+        User(
+            email=row.email.strip().lower(),
+            full_name=row.full_name,
+            language=row.language,
+            password=row.password_hash or unusable,
+        )
+        for row in rows
+    ]
+    with transaction.atomic():
+        created = User.objects.bulk_create(users, batch_size=batch_size)
+        if not all(u.pk for u in created):
+            lookup = dict(
+                User.objects.filter(email__in=[u.email for u in created]).values_list("email", "pk")
+            )
+            for u in created:
+                u.pk = u.id = lookup[u.email]
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=u.pk, email=u.email, primary=True, verified=row.email_verified)
+                for u, row in zip(created, rows, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+    return created

@@ -1,0 +1,84 @@
+"""The personas of DESIGN.md, as fixtures every app's tests can use.
+
+Claire (operator admin of Ruche & Co), Malik (manager of La Filature), Inès (member at
+La Filature, a coworker), Hugo (member at Le Quai, a tenant), Zoé (member of another
+operator, Le Grenier), and an anonymous visitor (Django's test client without log-in).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from maillage.core.models import Role
+from maillage.core.tests.factories import (
+    PASSWORD,
+    MemberFactory,
+    OperatorFactory,
+    SpaceFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a password; tests check behaviour, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def personas(db):
+    ruche = OperatorFactory(name="Ruche & Co", slug="ruche-and-co")
+    grenier = OperatorFactory(name="Le Grenier", slug="le-grenier")
+    filature = SpaceFactory(operator=ruche, name="La Filature", slug="la-filature")
+    quai = SpaceFactory(operator=ruche, name="Le Quai", slug="le-quai")
+    belvedere = SpaceFactory(operator=ruche, name="Le Belvédère", slug="le-belvedere")
+    grenier_space = SpaceFactory(operator=grenier, name="Le Grenier", slug="le-grenier-grenoble")
+
+    def person(first, last, space, role):
+        user = UserFactory(email=f"{first.lower()}@example.org", full_name=f"{first} {last}")
+        return MemberFactory(user=user, home_space=space, role=role)
+
+    claire = person("Claire", "Dubois", filature, Role.ADMIN)
+    malik = person("Malik", "Benali", filature, Role.MANAGER)
+    ines = person("Ines", "Moreau", filature, Role.MEMBER)
+    hugo = person("Hugo", "Lefevre", quai, Role.MEMBER)
+    zoe = person("Zoe", "Martin", grenier_space, Role.ADMIN)
+    return SimpleNamespace(
+        ruche=ruche,
+        grenier=grenier,
+        filature=filature,
+        quai=quai,
+        belvedere=belvedere,
+        grenier_space=grenier_space,
+        claire=claire,
+        malik=malik,
+        ines=ines,
+        hugo=hugo,
+        zoe=zoe,
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a persona's member record (or a user)."""
+
+    def _login(who):
+        user = getattr(who, "user", who)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def run_worker(db):
+    """Run the real task worker (django-tasks-db) until the queue is empty."""
+    from django.core.management import call_command
+
+    def _run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return _run

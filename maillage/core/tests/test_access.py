@@ -1,0 +1,146 @@
+"""Every access rule, with the personas: who may read or change what."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from maillage.core import access
+from maillage.core.models import Role
+from maillage.core.services import activity_record
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = ["/staff/", "/staff/members/", "/staff/spaces/", "/staff/invitations/"]
+
+
+def viewer(member):
+    return access.viewer_for_user(member.user)
+
+
+@pytest.mark.parametrize("url", [*STAFF_PAGES, "/me/preferences/"])
+def test_it_sends_an_anonymous_visitor_to_log_in(client, personas, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_it_refuses_staff_pages_to_a_member(login, personas, url):
+    response = login(personas.ines).get(url)
+    assert response.status_code == 403
+    assert "Maillage" in response.content.decode()  # the friendly page, not a bare error
+
+
+def test_it_opens_staff_pages_to_the_space_manager(login, personas):
+    client = login(personas.malik)
+    for url in STAFF_PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+def test_it_never_lists_our_members_to_another_operators_staff(login, personas):
+    response = login(personas.zoe).get("/staff/members/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Zoe Martin" in page
+    for name in ("Claire Dubois", "Ines Moreau", "Hugo Lefevre", "Malik Benali"):
+        assert name not in page
+
+
+def test_it_never_opens_our_member_to_another_operators_staff(login, personas):
+    client = login(personas.zoe)
+    assert client.get(f"/staff/members/{personas.ines.pk}/").status_code == 404
+    assert client.post(f"/staff/members/{personas.ines.pk}/", {"role": "guest"}).status_code == 404
+    personas.ines.refresh_from_db()
+    assert personas.ines.role == Role.MEMBER
+
+
+def test_it_hides_other_operators_members_from_search_counts(login, personas):
+    response = login(personas.zoe).get("/staff/members/", {"q": "Moreau"})
+    assert "Ines" not in response.content.decode()
+    assert response.context["page"].paginator.count == 0
+
+
+def test_it_lets_the_operator_admin_open_every_member_of_her_operator(login, personas):
+    client = login(personas.claire)
+    for member in (personas.ines, personas.hugo, personas.malik):
+        assert client.get(f"/staff/members/{member.pk}/").status_code == 200
+
+
+def test_it_lets_the_manager_change_members_of_her_space_only(login, personas):
+    client = login(personas.malik)
+    ok = client.post(f"/staff/members/{personas.ines.pk}/", {"role": "guest"})
+    assert ok.status_code == 302
+    personas.ines.refresh_from_db()
+    assert personas.ines.role == Role.GUEST
+    refused = client.post(f"/staff/members/{personas.hugo.pk}/", {"role": "guest"})
+    assert refused.status_code == 403
+    personas.hugo.refresh_from_db()
+    assert personas.hugo.role == Role.MEMBER
+
+
+def test_it_lets_only_operator_admins_grant_staff_roles(login, personas):
+    login(personas.malik).post(f"/staff/members/{personas.ines.pk}/", {"role": "admin"})
+    personas.ines.refresh_from_db()
+    assert personas.ines.role == Role.MEMBER
+    login(personas.claire).post(f"/staff/members/{personas.ines.pk}/", {"role": "manager"})
+    personas.ines.refresh_from_db()
+    assert personas.ines.role == Role.MANAGER
+
+
+def test_it_refuses_a_home_space_of_another_operator(login, personas):
+    response = login(personas.claire).post(
+        f"/staff/members/{personas.ines.pk}/", {"home_space": personas.grenier_space.pk}
+    )
+    assert response.status_code == 403
+    personas.ines.refresh_from_db()
+    assert personas.ines.home_space == personas.filature
+
+
+def test_it_lets_a_member_read_only_her_own_record(personas):
+    ines = viewer(personas.ines)
+    assert access.member_for_viewer(ines, personas.ines.pk) == personas.ines
+    with pytest.raises(Http404):
+        access.member_for_viewer(ines, personas.hugo.pk)
+    with pytest.raises(PermissionDenied):
+        access.members_for_viewer(ines, personas.ruche.pk)
+
+
+def test_it_shows_a_member_only_her_own_ledger_lines(personas):
+    activity_record(member=personas.ines, kind="checked_in")
+    activity_record(member=personas.hugo, kind="checked_in")
+    mine = access.activities_for_viewer(viewer(personas.ines), personas.ruche.pk)
+    assert {a.member_id for a in mine} == {personas.ines.pk}
+    staff = access.activities_for_viewer(viewer(personas.malik), personas.ruche.pk)
+    assert {a.member_id for a in staff} >= {personas.ines.pk, personas.hugo.pk}
+    with pytest.raises(Http404):
+        access.activities_for_viewer(viewer(personas.zoe), personas.ruche.pk)
+
+
+def test_it_lets_the_manager_edit_her_space_but_not_the_others(login, personas):
+    client = login(personas.malik)
+    assert client.get(f"/staff/spaces/{personas.filature.pk}/").status_code == 200
+    assert client.get(f"/staff/spaces/{personas.quai.pk}/").status_code == 403
+    assert login(personas.zoe).get(f"/staff/spaces/{personas.filature.pk}/").status_code == 403
+    assert login(personas.ines).get(f"/staff/spaces/{personas.filature.pk}/").status_code == 403
+
+
+def test_it_lists_only_the_spaces_a_manager_runs(login, personas):
+    page = login(personas.malik).get("/staff/spaces/").content.decode()
+    assert "La Filature" in page
+    assert "Le Quai" not in page
+    page = login(personas.claire).get("/staff/spaces/").content.decode()
+    assert "La Filature" in page and "Le Quai" in page and "Le Grenier" not in page
+
+
+def test_it_shows_a_space_public_page_to_anyone(client, personas):
+    response = client.get(f"/spaces/{personas.filature.slug}/")
+    assert response.status_code == 200
+    assert "La Filature" in response.content.decode()
+
+
+def test_it_switches_community_only_to_one_the_person_belongs_to(login, personas):
+    client = login(personas.ines)
+    client.post("/community/switch/", {"operator": personas.grenier.pk})
+    assert client.get("/").context["member"] == personas.ines

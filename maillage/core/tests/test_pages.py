@@ -1,0 +1,101 @@
+"""Home pages, staff pages and the friendly error pages, through HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from maillage.core.services import activity_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_landing_page_to_an_anonymous_visitor(client, personas):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/accounts/login/" in page
+    assert "La Filature" in page
+
+
+def test_it_shows_a_member_her_space_and_her_own_activity(login, personas):
+    activity_record(member=personas.ines, kind="checked_in")
+    activity_record(member=personas.hugo, kind="helped")
+    response = login(personas.ines).get("/")
+    assert response.status_code == 200
+    assert response.context["space"] == personas.filature
+    assert response.context["month"].get("checked_in") == 1
+    assert [a.member_id for a in response.context["recent"]] == [personas.ines.pk]
+    page = response.content.decode()
+    assert "Hugo" not in page
+    assert "/staff/" not in page  # no staff navigation for a member
+
+
+def test_it_shows_the_manager_her_spaces_and_staff_navigation(login, personas):
+    response = login(personas.malik).get("/staff/")
+    assert response.status_code == 200
+    spaces = [space for space, _, _ in response.context["space_counts"]]
+    assert spaces == [personas.filature]
+    assert "/staff/members/" in response.content.decode()
+
+
+def test_it_keeps_the_member_home_page_to_a_fixed_number_of_queries(
+    login, personas, django_assert_max_num_queries
+):
+    for _ in range(30):
+        activity_record(member=personas.ines, kind="checked_in")
+    client = login(personas.ines)
+    with django_assert_max_num_queries(12):
+        client.get("/")
+
+
+def test_it_filters_the_member_list_with_htmx_partials(login, personas):
+    response = login(personas.claire).get(
+        "/staff/members/", {"q": "hugo"}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert "<html" not in page
+    assert "Hugo Lefevre" in page and "Ines Moreau" not in page
+
+
+def test_it_gives_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Maillage" in response.content.decode()
+
+
+def test_it_gives_a_friendly_404_for_an_unknown_space(client, db):
+    assert client.get("/spaces/nowhere/").status_code == 404
+
+
+def test_it_saves_space_hours_and_rejects_bad_ones_without_losing_anything(login, personas):
+    client = login(personas.malik)
+    url = f"/staff/spaces/{personas.filature.pk}/"
+    data = {
+        "name": "La Filature",
+        "time_zone": "Europe/Paris",
+        "city": "Lyon",
+        "hours_mon": "08:30-12:30, 13:30-19:00",
+        "hours_sat": "9h-13h",
+    }
+    assert client.post(url, data).status_code == 302
+    personas.filature.refresh_from_db()
+    assert personas.filature.opening_hours == {
+        "mon": [["08:30", "12:30"], ["13:30", "19:00"]],
+        "sat": [["09:00", "13:00"]],
+    }
+    bad = client.post(url, {**data, "name": "Renamed", "hours_tue": "19:00-08:00"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors
+    personas.filature.refresh_from_db()
+    assert personas.filature.name == "La Filature"
+    bad_tz = client.post(url, {**data, "time_zone": "Mars/Olympus"})
+    assert "time_zone" in bad_tz.context["form"].errors
+
+
+def test_it_saves_a_persons_language_and_uses_it(login, personas):
+    client = login(personas.ines)
+    response = client.post("/me/preferences/", {"full_name": "Inès Moreau", "language": "en"})
+    assert response.status_code == 302
+    personas.ines.user.refresh_from_db()
+    assert personas.ines.user.language == "en"
+    assert client.get("/").headers["Content-Language"] == "en"
