@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from maillage.core import views as core
-from maillage.members import views as members
 
 handler403 = "maillage.core.views.error_403"
 handler404 = "maillage.core.views.error_404"
@@ -18,20 +17,8 @@ urlpatterns = [
     path("staff/members/<int:member_id>/", core.staff_member_detail, name="staff_member_detail"),
     path("staff/spaces/", core.staff_spaces, name="staff_spaces"),
     path("staff/spaces/<int:space_id>/", core.staff_space_edit, name="staff_space_edit"),
-    path("staff/invitations/", members.staff_invitations, name="staff_invitations"),
-    path(
-        "staff/invitations/<int:invitation_id>/revoke/",
-        members.staff_invitation_revoke,
-        name="staff_invitation_revoke",
-    ),
-    path(
-        "staff/invitations/<int:invitation_id>/resend/",
-        members.staff_invitation_resend,
-        name="staff_invitation_resend",
-    ),
     path("spaces/<slug:slug>/", core.space_public, name="space_public"),
-    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
-    path("me/preferences/", members.preferences, name="preferences"),
+    path("", include("maillage.members.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

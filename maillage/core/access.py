@@ -41,6 +41,9 @@ class Viewer:
                 return record
         return None
 
+    def record_for_member(self, member_id: int) -> Member | None:
+        return next((r for r in self.records if r.pk == member_id), None)
+
     def is_admin_of(self, operator_id: int) -> bool:
         record = self.record_for(operator_id)
         return record is not None and record.role == Role.ADMIN

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +23,15 @@ class NavEntry:
 
 MEMBER_NAV: list[NavEntry] = [
     NavEntry(_("Home"), "home", "home", active_prefixes=("home",)),
+    NavEntry(_("Directory"), "directory", "search", active_prefixes=("directory", "profile_detail")),
+    NavEntry(_("My profile"), "profile_edit", "person", active_prefixes=("profile_edit", "profile_wizard")),
 ]
 
 STAFF_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "staff_home", "dashboard", True, ("staff_home",)),
     NavEntry(_("Members"), "staff_members", "people", True, ("staff_member",)),
     NavEntry(_("Invitations"), "staff_invitations", "mail", True, ("staff_invitation",)),
+    NavEntry(_("Import"), "staff_member_import", "upload", True, ("staff_member_import",)),
     NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space",)),
 ]
 
@@ -39,11 +42,15 @@ def entries_for(viewer, current_url_name: str | None) -> dict[str, list[dict]]:
         for entry in entries:
             if entry.visible is not None and not entry.visible(viewer):
                 continue
+            try:
+                url = reverse(entry.url_name)
+            except NoReverseMatch:  # a page whose app is not built yet
+                continue
             active = bool(current_url_name) and any(
                 current_url_name.startswith(p) for p in (entry.active_prefixes or (entry.url_name,))
             )
             items.append(
-                {"label": entry.label, "url": reverse(entry.url_name), "icon": entry.icon,
+                {"label": entry.label, "url": url, "icon": entry.icon,
                  "active": active}
             )
         return items

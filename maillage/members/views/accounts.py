@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,3 +142,20 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Preferences saved."))
             return redirect("preferences")
     return render(request, "members/preferences.html", {"form": form})
+
+
+urlpatterns = [
+    path("staff/invitations/", staff_invitations, name="staff_invitations"),
+    path(
+        "staff/invitations/<int:invitation_id>/revoke/",
+        staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
+    path(
+        "staff/invitations/<int:invitation_id>/resend/",
+        staff_invitation_resend,
+        name="staff_invitation_resend",
+    ),
+    path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("me/preferences/", preferences, name="preferences"),
+]

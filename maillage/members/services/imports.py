@@ -1,0 +1,3 @@
+"""imports services (issue 3)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""profiles services (issue 3)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Search services (issue 3)."""
+
+from __future__ import annotations

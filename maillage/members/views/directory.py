@@ -1,0 +1,5 @@
+"""directory pages (issue 3)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

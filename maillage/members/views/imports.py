@@ -1,0 +1,5 @@
+"""imports pages (issue 3)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
