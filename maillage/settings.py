@@ -43,6 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "maillage.core",
     "maillage.members",
+    "maillage.workspace",
     "maillage.demo",
     "maillage.bench",
     "maillage.core.admin_apps.AdminConfig",

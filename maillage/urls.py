@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/spaces/<int:space_id>/", core.staff_space_edit, name="staff_space_edit"),
     path("spaces/<slug:slug>/", core.space_public, name="space_public"),
     path("", include("maillage.members.urls")),
+    path("", include("maillage.workspace.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -24,6 +24,7 @@ class NavEntry:
 MEMBER_NAV: list[NavEntry] = [
     NavEntry(_("Home"), "home", "home", active_prefixes=("home",)),
     NavEntry(_("Directory"), "directory", "search", active_prefixes=("directory", "profile_detail")),
+    NavEntry(_("Bookings"), "booking_calendar", "calendar", active_prefixes=("booking",)),
     NavEntry(_("My profile"), "profile_edit", "person", active_prefixes=("profile_edit", "profile_wizard")),
 ]
 
@@ -32,7 +33,9 @@ STAFF_NAV: list[NavEntry] = [
     NavEntry(_("Members"), "staff_members", "people", True, ("staff_member",)),
     NavEntry(_("Invitations"), "staff_invitations", "mail", True, ("staff_invitation",)),
     NavEntry(_("Import"), "staff_member_import", "upload", True, ("staff_member_import",)),
-    NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space",)),
+    NavEntry(_("Front desk"), "frontdesk", "desk", True, ("frontdesk",)),
+    NavEntry(_("Plans"), "staff_plans", "briefcase", True, ("staff_plan", "staff_usage")),
+    NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space", "staff_resource")),
 ]
 
 

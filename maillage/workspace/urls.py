@@ -1,0 +1,3 @@
+"""Workspace pages: bookings, calendars, check-ins, plans."""
+
+urlpatterns: list = []
