@@ -74,9 +74,17 @@ def login(client):
 
 
 @pytest.fixture
-def run_worker(db):
-    """Run the real task worker (django-tasks-db) until the queue is empty."""
+def run_worker(db, monkeypatch):
+    """Run the real task worker (django-tasks-db) until the queue is empty.
+
+    The worker closes "old" database connections between tasks; inside a test that would
+    close the test's own transaction (on PostgreSQL), so that one call is disabled here.
+    """
     from django.core.management import call_command
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def _run():
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
