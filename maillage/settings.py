@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.members",
     "maillage.workspace",
+    "maillage.events",
+    "maillage.insights",
     "maillage.demo",
     "maillage.bench",
     "maillage.core.admin_apps.AdminConfig",

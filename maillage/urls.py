@@ -20,6 +20,8 @@ urlpatterns = [
     path("spaces/<slug:slug>/", core.space_public, name="space_public"),
     path("", include("maillage.members.urls")),
     path("", include("maillage.workspace.urls")),
+    path("", include("maillage.events.urls")),
+    path("", include("maillage.insights.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
