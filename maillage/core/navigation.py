@@ -24,15 +24,18 @@ class NavEntry:
 MEMBER_NAV: list[NavEntry] = [
     NavEntry(_("Home"), "home", "home", active_prefixes=("home",)),
     NavEntry(_("Directory"), "directory", "search", active_prefixes=("directory", "profile_detail")),
+    NavEntry(_("Events"), "event_list", "star", active_prefixes=("event",)),
     NavEntry(_("Bookings"), "booking_calendar", "calendar", active_prefixes=("booking",)),
     NavEntry(_("My profile"), "profile_edit", "person", active_prefixes=("profile_edit", "profile_wizard")),
 ]
 
 STAFF_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "staff_home", "dashboard", True, ("staff_home",)),
-    NavEntry(_("Members"), "staff_members", "people", True, ("staff_member",)),
+    NavEntry(_("Members"), "staff_members", "people", True, ("staff_members", "staff_member_detail")),
     NavEntry(_("Invitations"), "staff_invitations", "mail", True, ("staff_invitation",)),
     NavEntry(_("Import"), "staff_member_import", "upload", True, ("staff_member_import",)),
+    NavEntry(_("Insights"), "insights_dashboard", "chart", True, ("insights",)),
+    NavEntry(_("Events"), "staff_events", "star", True, ("staff_event",)),
     NavEntry(_("Front desk"), "frontdesk", "desk", True, ("frontdesk",)),
     NavEntry(_("Plans"), "staff_plans", "briefcase", True, ("staff_plan", "staff_usage")),
     NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space", "staff_resource")),

@@ -158,9 +158,14 @@ def invitation_accept(*, token: str, user: User) -> Member:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return member_add(
+    member = member_add(
         user=user, operator=invitation.operator, home_space=invitation.space, role=invitation.role
     )
+    # People imported from a spreadsheet get the company and skills staff entered for them.
+    from maillage.members.services.imports import member_import_profile_apply
+
+    member_import_profile_apply(member=member)
+    return member
 
 
 @transaction.atomic

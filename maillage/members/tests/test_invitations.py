@@ -16,6 +16,8 @@ from maillage.members.models import Invitation, User
 
 pytestmark = pytest.mark.django_db
 
+EN = {"accept-language": "en"}  # these tests read the English messages
+
 SIGNUP = {"full_name": "Léa Fournier", "password1": "un-mot-de-passe-solide", "password2": "un-mot-de-passe-solide"}
 
 
@@ -52,7 +54,7 @@ def test_it_emails_the_invitation_link_from_the_staff_page(
 
 def test_it_signs_up_from_the_invitation_and_joins_the_space(client, personas):
     _, token = invite(personas, send=False)
-    response = client.get(f"/invitations/{token}/")
+    response = client.get(f"/invitations/{token}/", headers=EN)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/signup/")
     page = client.get(response["Location"])
@@ -74,7 +76,7 @@ def test_it_says_plainly_that_a_link_was_already_used(client, personas):
     client.get(f"/invitations/{token}/")
     client.post("/accounts/signup/", {**SIGNUP, "email": "lea@example.org"})
     client.logout()
-    again = client.get(f"/invitations/{token}/")
+    again = client.get(f"/invitations/{token}/", headers=EN)
     assert again.status_code == 410
     assert "already been used" in again.content.decode()
     assert Member.objects.filter(user__email="lea@example.org").count() == 1
@@ -83,14 +85,14 @@ def test_it_says_plainly_that_a_link_was_already_used(client, personas):
 def test_it_says_plainly_that_a_link_expired(client, personas):
     invitation, token = invite(personas, send=False)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
-    response = client.get(f"/invitations/{token}/")
+    response = client.get(f"/invitations/{token}/", headers=EN)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
 
 
 def test_it_says_plainly_that_a_tampered_link_is_not_valid(client, personas):
     _, token = invite(personas, send=False)
-    response = client.get(f"/invitations/{token[:-2]}xy/")
+    response = client.get(f"/invitations/{token[:-2]}xy/", headers=EN)
     assert response.status_code == 410
     assert "not valid" in response.content.decode()
 
@@ -98,7 +100,7 @@ def test_it_says_plainly_that_a_tampered_link_is_not_valid(client, personas):
 def test_it_says_plainly_that_a_withdrawn_link_cannot_be_used(client, personas):
     invitation, token = invite(personas, send=False)
     services.invitation_revoke(invitation=invitation)
-    response = client.get(f"/invitations/{token}/")
+    response = client.get(f"/invitations/{token}/", headers=EN)
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
 
