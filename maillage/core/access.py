@@ -115,10 +115,7 @@ def operator_for_viewer(viewer: Viewer, operator_id: int, action: Action = "read
 def staff_record(viewer: Viewer, operator_id: int | None = None) -> Member:
     """The viewer's staff record for an operator (the current one by default), or 403."""
     _require_authenticated(viewer)
-    if operator_id is None:
-        record = viewer.current
-    else:
-        record = viewer.record_for(operator_id)
+    record = viewer.current if operator_id is None else viewer.record_for(operator_id)
     if record is None or not record.is_staff:
         raise PermissionDenied
     return record

@@ -31,9 +31,7 @@ class MaillageAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return bool(
-            user.is_active and (user.is_superuser or admin_operator_ids(user))
-        )
+        return bool(user.is_active and (user.is_superuser or admin_operator_ids(user)))
 
 
 class OperatorScopedAdmin(admin.ModelAdmin):
@@ -89,7 +87,5 @@ class OperatorScopedAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if not request.user.is_superuser and hasattr(db_field.related_model, "operator_id"):
-            field.queryset = field.queryset.filter(
-                operator_id__in=admin_operator_ids(request.user)
-            )
+            field.queryset = field.queryset.filter(operator_id__in=admin_operator_ids(request.user))
         return field

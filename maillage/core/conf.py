@@ -73,7 +73,9 @@ def env_timezone(name: str, default: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"{name} must be a time zone such as Europe/Paris, not {value!r}.") from None
+        raise SettingsError(
+            f"{name} must be a time zone such as Europe/Paris, not {value!r}."
+        ) from None
     return value
 
 
@@ -107,5 +109,7 @@ def env_database(name: str, default_sqlite: Path) -> dict:
         "django.db.backends.postgresql",
         "django.db.backends.sqlite3",
     }:
-        raise SettingsError(f"{name} must point to PostgreSQL (postgres://…) or SQLite (sqlite:///…).")
+        raise SettingsError(
+            f"{name} must point to PostgreSQL (postgres://…) or SQLite (sqlite:///…)."
+        )
     return config

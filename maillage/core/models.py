@@ -17,7 +17,9 @@ def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value}) from None
+        raise ValidationError(
+            _("%(value)s is not a known time zone."), params={"value": value}
+        ) from None
 
 
 def validate_opening_hours(value: object) -> None:
@@ -26,7 +28,9 @@ def validate_opening_hours(value: object) -> None:
         raise ValidationError(_("Opening hours must map weekdays to time ranges."))
     for day, ranges in value.items():
         if day not in WEEKDAYS or not isinstance(ranges, list):
-            raise ValidationError(_("Unknown weekday in opening hours: %(day)s."), params={"day": day})
+            raise ValidationError(
+                _("Unknown weekday in opening hours: %(day)s."), params={"day": day}
+            )
         for pair in ranges:
             if (
                 not isinstance(pair, list | tuple)
@@ -198,7 +202,9 @@ class Activity(models.Model):
     """One line of the append-only activity ledger. Written by `activity_record` only."""
 
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="+")
-    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="activities")
     kind = models.CharField(max_length=32, choices=ActivityKind.choices)
     occurred_at = models.DateTimeField(default=timezone.now)

@@ -23,15 +23,24 @@ class NavEntry:
 
 MEMBER_NAV: list[NavEntry] = [
     NavEntry(_("Home"), "home", "home", active_prefixes=("home",)),
-    NavEntry(_("Directory"), "directory", "search", active_prefixes=("directory", "profile_detail")),
+    NavEntry(
+        _("Directory"), "directory", "search", active_prefixes=("directory", "profile_detail")
+    ),
     NavEntry(_("Events"), "event_list", "star", active_prefixes=("event",)),
     NavEntry(_("Bookings"), "booking_calendar", "calendar", active_prefixes=("booking",)),
-    NavEntry(_("My profile"), "profile_edit", "person", active_prefixes=("profile_edit", "profile_wizard")),
+    NavEntry(
+        _("My profile"),
+        "profile_edit",
+        "person",
+        active_prefixes=("profile_edit", "profile_wizard"),
+    ),
 ]
 
 STAFF_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "staff_home", "dashboard", True, ("staff_home",)),
-    NavEntry(_("Members"), "staff_members", "people", True, ("staff_members", "staff_member_detail")),
+    NavEntry(
+        _("Members"), "staff_members", "people", True, ("staff_members", "staff_member_detail")
+    ),
     NavEntry(_("Invitations"), "staff_invitations", "mail", True, ("staff_invitation",)),
     NavEntry(_("Import"), "staff_member_import", "upload", True, ("staff_member_import",)),
     NavEntry(_("Insights"), "insights_dashboard", "chart", True, ("insights",)),
@@ -55,10 +64,7 @@ def entries_for(viewer, current_url_name: str | None) -> dict[str, list[dict]]:
             active = bool(current_url_name) and any(
                 current_url_name.startswith(p) for p in (entry.active_prefixes or (entry.url_name,))
             )
-            items.append(
-                {"label": entry.label, "url": url, "icon": entry.icon,
-                 "active": active}
-            )
+            items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
         return items
 
     if not viewer.is_authenticated:

@@ -53,8 +53,15 @@ def space_create(*, operator: Operator, name: str, slug: str | None = None, **fi
 
 
 SPACE_EDITABLE_FIELDS = {
-    "name", "street", "postal_code", "city", "time_zone", "opening_hours",
-    "contact_email", "contact_phone", "description",
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "time_zone",
+    "opening_hours",
+    "contact_email",
+    "contact_phone",
+    "description",
 }
 
 
@@ -241,7 +248,9 @@ def member_add_many(rows: Iterable[MemberRow], *, batch_size: int = 2_000) -> li
     """
     rows = list(rows)
     space_operator = dict(
-        Space.objects.filter(pk__in={r.home_space_id for r in rows}).values_list("pk", "operator_id")
+        Space.objects.filter(pk__in={r.home_space_id for r in rows}).values_list(
+            "pk", "operator_id"
+        )
     )
     members = []
     for row in rows:
@@ -271,7 +280,10 @@ def member_add_many(rows: Iterable[MemberRow], *, batch_size: int = 2_000) -> li
                 m.pk = m.id = lookup[m.user_id]
         managers = [m for m in created if m.role == Role.MANAGER]
         Member.managed_spaces.through.objects.bulk_create(
-            [Member.managed_spaces.through(member_id=m.pk, space_id=m.home_space_id) for m in managers]
+            [
+                Member.managed_spaces.through(member_id=m.pk, space_id=m.home_space_id)
+                for m in managers
+            ]
         )
         activity_record_many(
             ActivityRow(
@@ -279,9 +291,7 @@ def member_add_many(rows: Iterable[MemberRow], *, batch_size: int = 2_000) -> li
                 member_id=m.pk,
                 space_id=m.home_space_id,
                 kind=ActivityKind.JOINED,
-                occurred_at=timezone.make_aware(
-                    dt.datetime.combine(m.joined_on, dt.time(9, 0))
-                ),
+                occurred_at=timezone.make_aware(dt.datetime.combine(m.joined_on, dt.time(9, 0))),
                 target_type="core.member",
                 target_id=m.pk,
             )

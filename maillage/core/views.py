@@ -16,6 +16,7 @@ from maillage.core.errors import DomainError
 from maillage.core.forms import SpaceForm
 from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
 from maillage.core.models import Role, Space
+from maillage.workspace import selectors as workspace_selectors
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -40,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "opening": selectors.opening_today(member.home_space),
             "month": selectors.member_month_summary(member),
             "recent": selectors.member_recent_activity(member),
+            # workspace (issue 4): check-in, next bookings, what is left this month
+            **workspace_selectors.member_home(member),
         },
     )
 
@@ -61,14 +64,16 @@ def switch_operator(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     record = access.staff_record(request.viewer)
-    spaces = access.spaces_managed_by(request.viewer, record.operator_id)
+    spaces = list(access.spaces_managed_by(request.viewer, record.operator_id))
     return render(
         request,
         "core/staff_home.html",
         {
             "record": record,
             "operator": record.operator,
-            "space_counts": selectors.space_member_counts(list(spaces)),
+            "space_counts": selectors.space_member_counts(spaces),
+            # workspace (issue 4): who is here today
+            **workspace_selectors.staff_home(spaces),
             "checkins_week": selectors.checkins_this_week(record.operator_id),
             "recent": selectors.operator_recent_activity(record.operator_id),
         },
@@ -82,7 +87,9 @@ def staff_members(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     space_id = request.GET.get("space", "")
     if query:
-        members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+        members = members.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
     if space_id.isdigit():
         members = members.filter(home_space_id=int(space_id))
     if request.GET.get("status") == "left":
@@ -115,7 +122,9 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         role = request.POST.get("role") or member.role
         space = member.home_space
         if request.POST.get("home_space", "").isdigit():
-            space = access.space_for_viewer(request.viewer, int(request.POST["home_space"]), "change")
+            space = access.space_for_viewer(
+                request.viewer, int(request.POST["home_space"]), "change"
+            )
         if not access.member_role_change_allowed(request.viewer, member, role):
             messages.error(request, _("Only an operator admin can give or take a staff role."))
         else:
@@ -143,7 +152,9 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
 def staff_spaces(request: HttpRequest) -> HttpResponse:
     record = access.staff_record(request.viewer)
     spaces = access.spaces_managed_by(request.viewer, record.operator_id)
-    return render(request, "core/staff_spaces.html", {"spaces": spaces, "operator": record.operator})
+    return render(
+        request, "core/staff_spaces.html", {"spaces": spaces, "operator": record.operator}
+    )
 
 
 @login_required

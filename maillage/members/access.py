@@ -57,8 +57,10 @@ def visible_sections(viewer: Viewer, profile: Profile) -> frozenset[str]:
     rank = relation(viewer, profile.member)
     if not profile.listed and rank < SAME_SPACE:
         return frozenset()
-    if not profile.listed and rank == SAME_SPACE and not viewer.manages_space(
-        profile.member.home_space
+    if (
+        not profile.listed
+        and rank == SAME_SPACE
+        and not viewer.manages_space(profile.member.home_space)
     ):
         return frozenset()
     if rank == SELF:
@@ -71,7 +73,9 @@ def visible_sections(viewer: Viewer, profile: Profile) -> frozenset[str]:
 def profile_for_viewer(viewer: Viewer, member_id: int) -> ProfileView:
     """A member's profile as the viewer may see it, or 404 if they may see none of it."""
     profile = (
-        Profile.objects.select_related("member__user", "member__home_space", "member__operator", "company")
+        Profile.objects.select_related(
+            "member__user", "member__home_space", "member__operator", "company"
+        )
         .filter(member_id=member_id, member__left_on__isnull=True)
         .first()
     )
@@ -80,7 +84,9 @@ def profile_for_viewer(viewer: Viewer, member_id: int) -> ProfileView:
     sections = visible_sections(viewer, profile)
     if not sections:
         raise Http404
-    return ProfileView(profile=profile, sections=sections, relation=relation(viewer, profile.member))
+    return ProfileView(
+        profile=profile, sections=sections, relation=relation(viewer, profile.member)
+    )
 
 
 def profile_for_owner(viewer: Viewer, member_id: int | None = None) -> Profile:
@@ -103,7 +109,9 @@ def viewer_space_ids(viewer: Viewer) -> set[int]:
         if record.role == Role.MANAGER:
             ids |= viewer.managed_space_ids(record)
     if admin_operators:
-        ids |= set(Space.objects.filter(operator_id__in=admin_operators).values_list("pk", flat=True))
+        ids |= set(
+            Space.objects.filter(operator_id__in=admin_operators).values_list("pk", flat=True)
+        )
     return ids
 
 
@@ -134,5 +142,7 @@ def _staff_space_ids(viewer: Viewer) -> set[int]:
         if record.role == Role.MANAGER:
             ids |= viewer.managed_space_ids(record)
     if admin_operators:
-        ids |= set(Space.objects.filter(operator_id__in=admin_operators).values_list("pk", flat=True))
+        ids |= set(
+            Space.objects.filter(operator_id__in=admin_operators).values_list("pk", flat=True)
+        )
     return ids

@@ -49,3 +49,25 @@ class AccountAdapter(DefaultAccountAdapter):
                     % {"email": invitation.email}
                 )
         return email
+
+    def get_login_redirect_url(self, request) -> str:
+        return _onboarding_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        return _onboarding_url(request) or super().get_signup_redirect_url(request)
+
+
+def _onboarding_url(request) -> str | None:
+    """After a member's first log-in, the profile wizard, once (never for staff)."""
+    from django.urls import reverse
+
+    from maillage.core.access import viewer_for_user
+    from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
+    from maillage.members.services.profiles import profile_onboarding_due
+
+    viewer = viewer_for_user(
+        request.user, operator_id=request.session.get(CURRENT_OPERATOR_SESSION_KEY)
+    )
+    if profile_onboarding_due(member=viewer.current):
+        return reverse("profile_wizard")
+    return None

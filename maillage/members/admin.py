@@ -22,7 +22,15 @@ class UserAdmin(OperatorScopedAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(OperatorScopedAdmin):
-    list_display = ["email", "space", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "space",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role", "space"]
     search_fields = ["email"]
     exclude = ["token_hash"]

@@ -20,7 +20,6 @@ class InvitationSignupForm(SignupForm):
         self.fields["email"].widget.attrs["readonly"] = True
 
 
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)

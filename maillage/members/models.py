@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
-from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +211,15 @@ class Interest(models.Model):
         return self.label_en if language == "en" else self.label_fr
 
 
+class Onboarding(models.TextChoices):
+    """Where a member stands with the profile wizard shown after their first log-in."""
+
+    PENDING = "pending", _("not shown yet")
+    STARTED = "started", _("shown")
+    SKIPPED = "skipped", _("skipped")
+    COMPLETED = "completed", _("completed")
+
+
 class Profile(models.Model):
     """What a member shows the community. One per member record (so per operator)."""
 
@@ -252,6 +260,9 @@ class Profile(models.Model):
     )
 
     completed_at = models.DateTimeField(null=True, blank=True)
+    onboarding = models.CharField(
+        _("profile wizard"), max_length=10, choices=Onboarding.choices, default=Onboarding.PENDING
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -275,7 +286,9 @@ class SkillLevel(models.IntegerChoices):
 class ProfileSkill(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
     concept = models.ForeignKey(SkillConcept, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.CONFIRMED)
+    level = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.CONFIRMED
+    )
 
     class Meta:
         constraints = [
@@ -336,6 +349,30 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ContactMessage(models.Model):
+    """A message a member sent another from their profile page, emailed by the task worker.
+
+    Kept so the worker sends each message once (`sent_at`) and so senders can be rate-limited
+    without any state shared between web processes.
+    """
+
+    sender = models.ForeignKey("core.Member", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="contact_messages"
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+        indexes = [models.Index(fields=["sender", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id} → {self.recipient_id}"
 
 
 class SearchEntry(models.Model):

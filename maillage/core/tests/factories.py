@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 from maillage.core.models import Member, Operator, Role, Space
 from maillage.members.models import User
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+PASSWORD = "correct-horse-battery-staple"
 
 
 class OperatorFactory(DjangoModelFactory):

@@ -80,7 +80,9 @@ def test_it_appends_many_lines_in_bulk_with_the_same_rules(personas):
 def test_it_is_written_by_the_services_only():
     """No module outside core/services.py creates ledger rows."""
     root = Path(__file__).resolve().parents[2]
-    pattern = re.compile(r"(?<!class )\bActivity\(|Activity\.objects\.(create|bulk_create|get_or_create)")
+    pattern = re.compile(
+        r"(?<!class )\bActivity\(|Activity\.objects\.(create|bulk_create|get_or_create)"
+    )
     offenders = [
         str(path.relative_to(root))
         for path in root.rglob("*.py")

@@ -7,9 +7,9 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from maillage.core.errors import DomainError  # noqa: F401 (re-exported for callers)
+from maillage.core.errors import DomainError
 from maillage.core.models import Member, Role, Space
 from maillage.core.services import member_add
 from maillage.members.models import Invitation, User
@@ -28,7 +28,9 @@ class InvitationError(DomainError):
 
 
 def _signature(invitation_id: int, nonce: str) -> str:
-    return salted_hmac("maillage.invitation", f"{invitation_id}:{nonce}", algorithm="sha256").hexdigest()[:40]
+    return salted_hmac(
+        "maillage.invitation", f"{invitation_id}:{nonce}", algorithm="sha256"
+    ).hexdigest()[:40]
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -119,13 +121,17 @@ def invitation_check(token: str) -> Invitation:
     invitation = None
     if invitation_id.isdigit() and len(invitation_id) < 19:
         invitation = (
-            Invitation.objects.select_related("space", "operator").filter(pk=int(invitation_id)).first()
+            Invitation.objects.select_related("space", "operator")
+            .filter(pk=int(invitation_id))
+            .first()
         )
     if invitation is None or not constant_time_compare(
         signature, _signature(invitation.pk, invitation.nonce)
     ):
         raise InvitationError(
-            _("This invitation link is not valid. Check that you copied it whole, or ask the space for a new one.")
+            _(
+                "This invitation link is not valid. Check that you copied it whole, or ask the space for a new one."
+            )
         )
     if invitation.accepted_at is not None:
         raise InvitationError(
@@ -199,7 +205,11 @@ class UserRow:
 
 
 def user_create(
-    *, email: str, full_name: str, password: str | None = None, language: str = "fr",
+    *,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    language: str = "fr",
     email_verified: bool = False,
 ) -> User:
     """Create an account directly (commands and demo; people sign up through invitations)."""

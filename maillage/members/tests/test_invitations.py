@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}  # these tests read the English messages
 
-SIGNUP = {"full_name": "Léa Fournier", "password1": "un-mot-de-passe-solide", "password2": "un-mot-de-passe-solide"}
+SIGNUP = {
+    "full_name": "Léa Fournier",
+    "password1": "un-mot-de-passe-solide",
+    "password2": "un-mot-de-passe-solide",
+}
 
 
 def invite(personas, email="lea@example.org", **kwargs):
@@ -37,7 +41,12 @@ def test_it_emails_the_invitation_link_from_the_staff_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = login(personas.malik).post(
             "/staff/invitations/",
-            {"email": "Lea@Example.org", "full_name": "Léa", "space": personas.filature.pk, "role": "member"},
+            {
+                "email": "Lea@Example.org",
+                "full_name": "Léa",
+                "space": personas.filature.pk,
+                "role": "member",
+            },
         )
     assert response.status_code == 302
     assert mail.outbox == []  # sent by the worker, not in the request
@@ -66,7 +75,11 @@ def test_it_signs_up_from_the_invitation_and_joins_the_space(client, personas):
     assert user.full_name == "Léa Fournier"
     assert EmailAddress.objects.get(user=user).verified  # the link proved the address
     member = Member.objects.get(user=user)
-    assert (member.operator, member.home_space, member.role) == (personas.ruche, personas.filature, Role.MEMBER)
+    assert (member.operator, member.home_space, member.role) == (
+        personas.ruche,
+        personas.filature,
+        Role.MEMBER,
+    )
     assert Activity.objects.filter(member=member, kind="joined").count() == 1
     assert client.get("/").context["member"] == member
 
@@ -84,7 +97,9 @@ def test_it_says_plainly_that_a_link_was_already_used(client, personas):
 
 def test_it_says_plainly_that_a_link_expired(client, personas):
     invitation, token = invite(personas, send=False)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     response = client.get(f"/invitations/{token}/", headers=EN)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
@@ -151,7 +166,8 @@ def test_it_lets_managers_invite_only_members_and_guests(login, personas):
 
 def test_it_refuses_to_invite_to_a_space_the_manager_does_not_run(login, personas):
     response = login(personas.malik).post(
-        "/staff/invitations/", {"email": "x@example.org", "space": personas.quai.pk, "role": "member"}
+        "/staff/invitations/",
+        {"email": "x@example.org", "space": personas.quai.pk, "role": "member"},
     )
     assert response.status_code == 200
     assert "space" in response.context["form"].errors
@@ -169,7 +185,10 @@ def test_it_hides_another_operators_invitations(login, personas):
 
 @pytest.mark.parametrize(
     ("language", "subject"),
-    [("en", "You are invited to join La Filature"), ("fr", "Vous êtes invité·e à rejoindre La Filature")],
+    [
+        ("en", "You are invited to join La Filature"),
+        ("fr", "Vous êtes invité·e à rejoindre La Filature"),
+    ],
 )
 def test_it_writes_the_invitation_email_in_the_chosen_language(
     personas, django_capture_on_commit_callbacks, run_worker, language, subject

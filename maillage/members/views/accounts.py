@@ -25,7 +25,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_check(token)
     except services.InvitationError as exc:
-        return render(request, "members/invitation_invalid.html", {"message": exc.message}, status=410)
+        return render(
+            request, "members/invitation_invalid.html", {"message": exc.message}, status=410
+        )
     user = request.user
     if user.is_authenticated:
         if request.method == "POST":
@@ -36,9 +38,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     request, "members/invitation_invalid.html", {"message": exc.message}, status=410
                 )
             request.session["maillage_operator_id"] = member.operator_id
-            messages.success(
-                request, _("Welcome to %(space)s!") % {"space": invitation.space.name}
-            )
+            messages.success(request, _("Welcome to %(space)s!") % {"space": invitation.space.name})
             return redirect("home")
         return render(request, "members/invitation_join.html", {"invitation": invitation})
     request.session[INVITATION_SESSION_KEY] = token
@@ -120,7 +120,9 @@ def staff_invitation_resend(request: HttpRequest, invitation_id: int) -> HttpRes
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
     return redirect("staff_invitations")
 
 

@@ -71,9 +71,23 @@ class Command(BaseCommand):
         except DemoLoadError as exc:
             raise CommandError(str(exc)) from None
         self._summary(result, config)
+        self._load_the_rest()
         self._logins(result, port)
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def _load_the_rest(self) -> None:
+        """Profiles, workspace and events of the demo people (each loader is idempotent)."""
+        from maillage.demo.profiles import load_profiles
+        from maillage.workspace.demo import load_workspace
+
+        load_profiles(progress=self.stdout.write)
+        load_workspace(progress=self.stdout.write)
+        try:
+            from maillage.events.demo import load_events
+        except ImportError:  # the events app ships its demo data separately
+            return
+        load_events(progress=self.stdout.write)
 
     def _summary(self, result: LoadResult, config: DemoConfig) -> None:
         counts = (

@@ -1,0 +1,1 @@
+"""Benchmarks: each module here registers one or more with `@benchmark` (imported on demand)."""

@@ -1,0 +1,372 @@
+"""Reads of events for the pages: lists, who is going, no-show rates, and the ranked
+"events for you" of the home page. Each takes what an access gate returned and makes a fixed
+number of queries, whatever the number of events or people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from maillage.core.access import Viewer
+from maillage.core.models import Member
+from maillage.events import ranking
+from maillage.events.access import visible_q
+from maillage.events.models import (
+    Attendance,
+    Encounter,
+    Event,
+    EventStatus,
+    EventVisibility,
+    Feedback,
+    Rsvp,
+    RsvpStatus,
+)
+from maillage.members.models import Interest, Profile, ProfileSkill
+
+FOR_YOU_WEEKS = 6
+# Candidates ranked for the home page: the member's own space first, then the rest of
+# their operator, then the network; each capped, soonest first (see `for_you`).
+CANDIDATES_HOME, CANDIDATES_OPERATOR, CANDIDATES_NETWORK = 60, 120, 60
+KNOWN_FROM_LAST_DAYS = 365
+
+
+def upcoming_for_viewer(
+    viewer: Viewer,
+    *,
+    space_id: int | None = None,
+    kind: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Event]:
+    now = now or timezone.now()
+    events = Event.objects.filter(visible_q(viewer), ends_at__gt=now)
+    if space_id:
+        events = events.filter(space_id=space_id)
+    if kind:
+        events = events.filter(kind=kind)
+    return events.select_related("space", "room").order_by("starts_at", "pk")
+
+
+def answers_of(member: Member | None, events) -> dict[int, Rsvp]:
+    if member is None:
+        return {}
+    ids = [e.pk for e in events]
+    return {r.event_id: r for r in Rsvp.objects.filter(member=member, event_id__in=ids)}
+
+
+def member_events(member: Member, *, now: dt.datetime | None = None) -> dict[str, list]:
+    """A member's events: coming (answered or hosted), proposals, and past ones that wait
+    for their feedback."""
+    now = now or timezone.now()
+    answered = Q(rsvps__member=member, rsvps__status__in=(
+        RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED))  # fmt: skip
+    coming = list(
+        Event.objects.filter(answered | Q(hosts=member), ends_at__gt=now)
+        .exclude(status__in=(EventStatus.PROPOSED, EventStatus.DECLINED))
+        .select_related("space", "room")
+        .distinct()
+        .order_by("starts_at")[:50]
+    )
+    proposals = list(
+        Event.objects.filter(
+            proposed_by=member,
+            status__in=(EventStatus.PROPOSED, EventStatus.DECLINED),
+            ends_at__gt=now,
+        )  # fmt: skip
+        .select_related("space")
+        .order_by("starts_at")
+    )
+    given = Feedback.objects.filter(member=member).values("event_id")
+    to_review = list(
+        Event.objects.filter(
+            rsvps__member=member,
+            rsvps__status=RsvpStatus.GOING,
+            status=EventStatus.PUBLISHED,
+            ends_at__lte=now,
+            ends_at__gte=now - dt.timedelta(days=30),
+        )
+        .exclude(rsvps__member=member, rsvps__attendance=Attendance.NO_SHOW)
+        .exclude(pk__in=given)
+        .select_related("space")
+        .distinct()
+        .order_by("-starts_at")[:10]
+    )
+    return {"coming": coming, "proposals": proposals, "to_review": to_review}
+
+
+def people_going(event: Event, viewer: Viewer) -> dict:
+    """Who is going, as the viewer may see it: names for the event's own community (and
+    the hosts, for everyone); counts for the others."""
+    rsvps = list(
+        Rsvp.objects.filter(event=event, status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED))
+        .select_related("member__user")
+        .order_by("created_at")
+    )
+    same_community = viewer.record_for(event.operator_id) is not None
+    going = [r for r in rsvps if r.status == RsvpStatus.GOING]
+    return {
+        "names": [r for r in going if r.member_id] if same_community else [],
+        "visitors": sum(1 for r in going if not r.member_id),
+        "waitlist": [r for r in rsvps if r.status == RsvpStatus.WAITLISTED],
+    }
+
+
+def attendance_sheet(event: Event) -> dict:
+    """The attendance list: going first (then the waiting list, then maybe), by name, with
+    each member's no-show rate over their past events."""
+    rsvps = list(
+        Rsvp.objects.filter(event=event)
+        .exclude(status__in=(RsvpStatus.NOT_GOING, RsvpStatus.PENDING))
+        .select_related("member__user", "member__home_space")
+    )
+    order = {RsvpStatus.GOING: 0, RsvpStatus.WAITLISTED: 1, RsvpStatus.MAYBE: 2}
+    rsvps.sort(key=lambda r: (order.get(r.status, 3), r.display_name.lower()))
+    rates = member_no_show_rates([r.member_id for r in rsvps if r.member_id])
+    for r in rsvps:
+        r.no_show_rate = rates.get(r.member_id)
+    going = [r for r in rsvps if r.status == RsvpStatus.GOING]
+    present = sum(1 for r in going if r.attendance == Attendance.ATTENDED)
+    return {
+        "rows": rsvps,
+        "going": len(going),
+        "present": present,
+        "present_people": sum(r.seats for r in going if r.attendance == Attendance.ATTENDED),
+        "rate": event_no_show_rate(event),
+    }
+
+
+def event_no_show_rate(event: Event) -> float | None:
+    """No-shows among the people (members and visitors) who said they were going, once
+    attendance is closed; None before."""
+    if event.attendance_closed_at is None:
+        return None
+    row = Rsvp.objects.filter(event=event, status=RsvpStatus.GOING).aggregate(
+        no_show=Count("id", filter=Q(attendance=Attendance.NO_SHOW)),
+        total=Count("id", filter=Q(attendance__in=(Attendance.NO_SHOW, Attendance.ATTENDED))),
+    )
+    return row["no_show"] / row["total"] if row["total"] else None
+
+
+def member_no_show_rates(member_ids: list[int]) -> dict[int, float]:
+    """Each member's share of no-shows over their events whose attendance was closed."""
+    rows = (
+        Rsvp.objects.filter(
+            member_id__in=member_ids,
+            attendance__in=(Attendance.NO_SHOW, Attendance.ATTENDED),
+        )
+        .values("member_id")
+        .annotate(no_show=Count("id", filter=Q(attendance=Attendance.NO_SHOW)), total=Count("id"))
+    )
+    return {r["member_id"]: r["no_show"] / r["total"] for r in rows if r["total"]}
+
+
+def staff_lists(events: QuerySet[Event], *, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    events = events.select_related("space", "room", "proposed_by__user", "booking")
+    proposals = list(
+        events.filter(status=EventStatus.PROPOSED, ends_at__gt=now).order_by("starts_at")
+    )
+    upcoming = list(
+        events.filter(ends_at__gt=now)
+        .exclude(status__in=(EventStatus.PROPOSED, EventStatus.DECLINED))
+        .order_by("starts_at")[:100]
+    )
+    past = list(
+        events.filter(ends_at__lte=now, status=EventStatus.PUBLISHED).order_by("-starts_at")[:30]
+    )
+    rates = _no_show_rates([e.pk for e in past])
+    for event in past:
+        event.no_show_rate = rates.get(event.pk)
+    for event in upcoming:
+        event.room_missing = event.room_id is not None and (
+            event.booking is None or not event.booking.is_confirmed
+        ) and event.is_published  # fmt: skip
+    return {"proposals": proposals, "upcoming": upcoming, "past": past}
+
+
+def _no_show_rates(event_ids: list[int]) -> dict[int, float | None]:
+    rows = (
+        Rsvp.objects.filter(event_id__in=event_ids, status=RsvpStatus.GOING)
+        .values("event_id")
+        .annotate(
+            no_show=Count("id", filter=Q(attendance=Attendance.NO_SHOW)),
+            total=Count("id", filter=Q(attendance__in=(Attendance.NO_SHOW, Attendance.ATTENDED))),
+        )
+    )
+    return {r["event_id"]: (r["no_show"] / r["total"] if r["total"] else None) for r in rows}
+
+
+# --- the home page: events for you ------------------------------------------------------
+
+
+@dataclass
+class ForYou:
+    event: Event
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def member_features(member: Member, *, now: dt.datetime) -> ranking.MemberFeatures:
+    """What ranking knows of a member: interests, skills, the event types they came to, and
+    the people they already met at events (co-attendance and "who did you meet?")."""
+    interests = frozenset(
+        Profile.interests.through.objects.filter(profile__member=member).values_list(
+            "interest_id", flat=True
+        )
+    )
+    skills = frozenset(
+        ProfileSkill.objects.filter(profile__member=member).values_list("concept_id", flat=True)
+    )
+    since = now - dt.timedelta(days=KNOWN_FROM_LAST_DAYS)
+    past = list(
+        Rsvp.objects.filter(
+            member=member, attendance=Attendance.ATTENDED, event__ends_at__gte=since
+        )
+        .order_by("-event__starts_at")
+        .values_list("event_id", "event__kind")[:200]
+    )
+    kinds = Counter(kind for _id, kind in past)
+    met_together = Rsvp.objects.filter(
+        event_id__in=[event_id for event_id, _kind in past],
+        attendance=Attendance.ATTENDED,
+        member__isnull=False,
+    ).values_list("member_id", flat=True)
+    said_met = Encounter.objects.filter(member=member).values_list("other_id", flat=True)
+    known = frozenset(met_together.union(said_met)) - {member.pk}
+    return ranking.MemberFeatures(
+        member_id=member.pk,
+        operator_id=member.operator_id,
+        home_space_id=member.home_space_id,
+        interests=interests,
+        skills=skills,
+        kinds=dict(kinds),
+        known=known,
+    )
+
+
+_CANDIDATE_FIELDS = ("pk", "operator_id", "space_id", "kind", "starts_at", "capacity",
+                     "going_count", "features")  # fmt: skip
+
+
+def _candidates(member: Member, now: dt.datetime) -> list[dict]:
+    horizon = now + dt.timedelta(weeks=FOR_YOU_WEEKS)
+    base = Event.objects.filter(
+        status=EventStatus.PUBLISHED, starts_at__gt=now, starts_at__lt=horizon
+    ).order_by("starts_at")
+    own = base.filter(operator_id=member.operator_id)
+    home = own.filter(Q(space_id=member.home_space_id) | Q(space__isnull=True))
+    rest = own.exclude(space_id=member.home_space_id).exclude(space__isnull=True)
+    network = base.filter(visibility__in=(EventVisibility.NETWORK, EventVisibility.PUBLIC)).exclude(
+        operator_id=member.operator_id
+    )
+    rows: dict[int, dict] = {}
+    for queryset, cap in ((home, CANDIDATES_HOME), (rest, CANDIDATES_OPERATOR),
+                          (network, CANDIDATES_NETWORK)):  # fmt: skip
+        for row in queryset.values(*_CANDIDATE_FIELDS)[:cap]:
+            rows.setdefault(row["pk"], row)
+    return list(rows.values())
+
+
+def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> dict:
+    """The `k` upcoming events a member has not answered yet, ranked for them
+    (`maillage.events.ranking`), with the reasons in words; and how many they are going to."""
+    now = now or timezone.now()
+    candidates = _candidates(member, now)
+    ids = [row["pk"] for row in candidates]
+    answered = dict(
+        Rsvp.objects.filter(member=member, event_id__in=ids).values_list("event_id", "status")
+    )
+    going_to = sum(1 for s in answered.values() if s in (RsvpStatus.GOING, RsvpStatus.WAITLISTED))
+    open_ids = [i for i in ids if i not in answered]
+    going: dict[int, set[int]] = defaultdict(set)
+    for event_id, member_id in Rsvp.objects.filter(
+        event_id__in=open_ids, status=RsvpStatus.GOING, member__isnull=False
+    ).values_list("event_id", "member_id"):
+        going[event_id].add(member_id)
+    features = member_features(member, now=now)
+    events = []
+    for row in candidates:
+        if row["pk"] in answered:
+            continue
+        f = row["features"] or {}
+        events.append(
+            ranking.EventFeatures(
+                event_id=row["pk"],
+                operator_id=row["operator_id"],
+                space_id=row["space_id"],
+                kind=row["kind"],
+                hours_until=(row["starts_at"] - now).total_seconds() / 3600,
+                interests=frozenset(f.get("interests", ())),
+                skills=frozenset(f.get("skills", ())),
+                host_skills=frozenset(f.get("host_skills", ())),
+                going=frozenset(going.get(row["pk"], ())),
+                full=row["capacity"] is not None and row["going_count"] >= row["capacity"],
+            )
+        )
+    best = ranking.rank(features, events, k)
+    shown = Event.objects.select_related("space").in_bulk([s.event_id for s in best])
+    labels = {
+        i.pk: i.label()
+        for i in Interest.objects.filter(
+            pk__in={
+                i for s in best for i in (shown[s.event_id].features or {}).get("interests", ())
+            }
+            & features.interests
+        )
+    }
+    items = []
+    for scored in best:
+        event = shown[scored.event_id]
+        shared = [labels[i] for i in event.features.get("interests", ()) if i in labels]
+        items.append(ForYou(event=event, score=scored.score, reasons=_reasons(scored, shared)))
+    return {"items": items, "going_to": going_to}
+
+
+def _reasons(scored: ranking.Scored, shared_interests: list[str]) -> list[str]:
+    counts = dict(scored.reasons)
+    reasons = []
+    if shared_interests:
+        reasons.append(_("For you: %(list)s") % {"list": ", ".join(shared_interests[:3])})
+    if counts.get("skills"):
+        reasons.append(_("Close to your skills"))
+    if counts.get("new_people"):
+        n = counts["new_people"]
+        reasons.append(
+            ngettext(
+                "%(n)d person you have not met yet is going",
+                "%(n)d people you have not met yet are going",
+                n,
+            )
+            % {"n": n}
+        )
+    if counts.get("friends"):
+        n = counts["friends"]
+        reasons.append(
+            ngettext("%(n)d person you know is going", "%(n)d people you know are going", n)
+            % {"n": n}
+        )
+    if counts.get("kind") and len(reasons) < 2:
+        reasons.append(_("You liked this kind of event"))
+    if counts.get("place") and len(reasons) < 2:
+        reasons.append(_("At your space"))
+    return reasons[:2]
+
+
+def seats_label(event: Event) -> str:
+    if event.capacity is None:
+        return ""
+    left = event.seats_left or 0
+    if left == 0:
+        return _("Full: waiting list")
+    return ngettext("%(n)d place left", "%(n)d places left", left) % {"n": left}
+
+
+def ratio_label(rate: float | None) -> str:
+    return "—" if rate is None or math.isnan(rate) else f"{round(rate * 100)} %"

@@ -1,0 +1,461 @@
+"""Community indicators: a registry of versioned definitions, and small-cell suppression. No Django.
+
+Adapted from CHAOSS (community health metrics: active contributors, newcomers, "bus factor"
+style concentration; chaoss.community/kb-metrics-and-metrics-models) and the Orbit Model
+(levels and love, see engagement.py). Each indicator says what it means in words (English and
+French), its formula, its window (a calendar month, or a quarter), its unit and the minimum
+cohort below which its value is withheld.
+
+An indicator computes one *cell* (a space, or the whole operator, over one period) from plain
+aggregates the recompute fills in (`Aggregates`, documented below), so it can be checked by
+hand. A value computed on fewer than `min_cohort` members is withheld (primary suppression);
+so is, in every additive group of cells (the spaces and their operator total, the segments
+and their total), the smallest other cell when a single one is withheld, so nobody can get it
+back by subtraction (secondary suppression, repeated until nothing changes, as statistical
+offices do for tables: Hundepool et al., "Statistical Disclosure Control", Wiley 2012, ch. 4).
+
+Changing what an indicator means bumps its `version`: stored values say which version made
+them, so a series never mixes two definitions silently.
+
+Cost: each compute is O(1) but `host_concentration`, O(c log c) for c contributors;
+`suppress` is O(cells × rounds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+READY = "ready"
+NEEDS_DATA = "needs_data"
+MONTH = "month"
+QUARTER = "quarter"
+
+# The segment keys of engagement.py (copied to keep the modules independent).
+SEGMENT_KEYS = ("newcomer", "coworker", "tenant", "occasional", "drifting", "gone")
+
+# Kinds counted as contributions for host concentration.
+CONTRIBUTION_KINDS = ("hosted", "answered", "helped", "introduced")
+
+Aggregates = Mapping[str, Any]
+"""What the recompute measures for one cell (a space or the operator) over one period:
+
+- `members`: members (not staff) whose home is the cell, not left at the period's end
+- `segments`: {segment: members} at the period's end (the same members)
+- `active_members`: members with at least one ledger line (other than joining) in the period
+- `newcomers`: members who joined during the period
+- `members_checked_in`, `checkin_days`: members who came at least once; days present in all
+- `members_attended`: members who attended at least one event
+- `attended`, `no_shows`: attendance and no-show lines (after an RSVP)
+- `members_with_outcome`: members with at least one attended or no-show line
+- `introductions_accepted`, `members_accepted_introduction`
+- `contributions`: one count per contributor (anyone, staff included) of hosted events,
+  answers, help and introductions in the period
+- `tenants_at_start`: members who were tenants at the period's start and are still members;
+  `tenants_now_coworkers`: those of them who are coworkers at its end
+"""
+
+
+@dataclass(frozen=True)
+class Computed:
+    value: float | None  # None: nothing to compute on (e.g. a rate over nobody)
+    cohort: int  # how many members the value is computed on
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    version: int
+    name: Mapping[str, str]  # {"en": ..., "fr": ...}
+    definition: Mapping[str, str]
+    formula: str
+    window: str  # MONTH or QUARTER
+    unit: str  # "members", "percent", "days", "lines"
+    min_cohort: int
+    compute: Callable[[Aggregates], Computed | Mapping[str, Computed]] | None = None
+    status: str = READY
+    needs: str = ""  # for NEEDS_DATA: what data it waits for
+    source: str = ""
+    additive: bool = False  # cells add up over spaces (and breakdowns) to the total
+    breakdowns: tuple[str, ...] = ()  # e.g. the segments; () for a single value
+
+    def cells(self, aggregates: Aggregates) -> dict[str, Computed]:
+        """{breakdown: Computed}; the key is "" for an indicator without breakdowns."""
+        if self.compute is None:
+            raise ValueError(f"Indicator {self.id} cannot be computed yet: {self.needs}")
+        out = self.compute(aggregates)
+        return dict(out) if isinstance(out, Mapping) else {"": out}
+
+
+def _count(key: str, cohort_key: str | None = None) -> Callable[[Aggregates], Computed]:
+    def compute(a: Aggregates) -> Computed:
+        value = int(a.get(key, 0))
+        return Computed(value, int(a.get(cohort_key, 0)) if cohort_key else value)
+
+    return compute
+
+
+def _percent(numerator: str, denominator: str, cohort_key: str | None = None):
+    def compute(a: Aggregates) -> Computed:
+        den = a.get(denominator, 0)
+        cohort = int(a.get(cohort_key or denominator, 0))
+        if not den:
+            return Computed(None, cohort)
+        return Computed(round(100 * a.get(numerator, 0) / den, 1), cohort)
+
+    return compute
+
+
+def _no_show_rate(a: Aggregates) -> Computed:
+    outcomes = a.get("attended", 0) + a.get("no_shows", 0)
+    cohort = int(a.get("members_with_outcome", 0))
+    if not outcomes:
+        return Computed(None, cohort)
+    return Computed(round(100 * a.get("no_shows", 0) / outcomes, 1), cohort)
+
+
+def half_of_contributions(contributions: Iterable[int]) -> int:
+    """How few contributors made at least half of all contributions (0 if none)."""
+    ordered = sorted((c for c in contributions if c > 0), reverse=True)
+    total = sum(ordered)
+    running = 0
+    for rank, count in enumerate(ordered, start=1):
+        running += count
+        if 2 * running >= total:
+            return rank
+    return 0
+
+
+def _host_concentration(a: Aggregates) -> Computed:
+    contributions = [c for c in a.get("contributions", ()) if c > 0]
+    if not contributions:
+        return Computed(None, 0)
+    return Computed(half_of_contributions(contributions), len(contributions))
+
+
+def _segments(a: Aggregates) -> dict[str, Computed]:
+    segments = a.get("segments", {})
+    return {s: Computed(int(segments.get(s, 0)), int(segments.get(s, 0))) for s in SEGMENT_KEYS}
+
+
+def _drifting(a: Aggregates) -> Computed:
+    n = int(a.get("segments", {}).get("drifting", 0))
+    return Computed(n, n)
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        id="members",
+        version=1,
+        name={"en": "Members", "fr": "Membres"},
+        definition={
+            "en": "Members whose home is the space at the end of the period (staff apart).",
+            "fr": "Membres dont c'est l'espace de rattachement à la fin de la période "
+            "(hors équipe).",
+        },
+        formula="count(members not left at period end)",
+        window=MONTH,
+        unit="members",
+        min_cohort=5,
+        compute=_count("members"),
+        additive=True,
+    ),
+    Indicator(
+        id="members_by_segment",
+        version=1,
+        name={"en": "Members by segment", "fr": "Membres par segment"},
+        definition={
+            "en": "How many members are newcomers, coworkers, tenants, occasional, drifting "
+            "away or gone at the end of the period (see the engagement rules).",
+            "fr": "Combien de membres sont nouveaux, coworkers, locataires, occasionnels, en "
+            "train de s'éloigner ou partis à la fin de la période (voir les règles "
+            "d'engagement).",
+        },
+        formula="count(members) by segment at period end",
+        window=MONTH,
+        unit="members",
+        min_cohort=5,
+        compute=_segments,
+        additive=True,
+        breakdowns=SEGMENT_KEYS,
+        source="Orbit Model (levels), our segment rules",
+    ),
+    Indicator(
+        id="active_members",
+        version=1,
+        name={"en": "Active members", "fr": "Membres actifs"},
+        definition={
+            "en": "Members who did anything recorded in the period: came in, booked, joined "
+            "an event, asked, answered, helped, introduced…",
+            "fr": "Membres qui ont fait quelque chose d'enregistré pendant la période : "
+            "venir, réserver, participer à un événement, demander, répondre, aider, "
+            "présenter…",
+        },
+        formula="count(distinct member with ≥ 1 ledger line other than 'joined')",
+        window=MONTH,
+        unit="members",
+        min_cohort=5,
+        compute=_count("active_members"),
+        additive=True,
+        source="CHAOSS Active Contributors",
+    ),
+    Indicator(
+        id="newcomers",
+        version=1,
+        name={"en": "Newcomers", "fr": "Nouveaux membres"},
+        definition={
+            "en": "Members who joined during the period.",
+            "fr": "Membres arrivés pendant la période.",
+        },
+        formula="count(members with joined_on in the period)",
+        window=MONTH,
+        unit="members",
+        min_cohort=5,
+        compute=_count("newcomers"),
+        additive=True,
+        source="CHAOSS New Contributors",
+    ),
+    Indicator(
+        id="drifting_members",
+        version=1,
+        name={"en": "Members drifting away", "fr": "Membres qui s'éloignent"},
+        definition={
+            "en": "Members whose presence and community activity fell to less than half of "
+            "their own usual level (beyond the season's dip) at the end of the period.",
+            "fr": "Membres dont la présence et l'activité collective sont tombées sous la "
+            "moitié de leur niveau habituel (au-delà du creux de saison) à la fin de la "
+            "période.",
+        },
+        formula="count(members in segment 'drifting' at period end)",
+        window=MONTH,
+        unit="members",
+        min_cohort=5,
+        compute=_drifting,
+        additive=True,
+        source="CHAOSS Inactive Contributors",
+    ),
+    Indicator(
+        id="tenant_coworker_conversion",
+        version=1,
+        name={"en": "Tenants who became coworkers", "fr": "Locataires devenus coworkers"},
+        definition={
+            "en": "Of the members who were tenants at the start of the quarter and are still "
+            "members, the share who are coworkers at its end.",
+            "fr": "Parmi les membres locataires au début du trimestre et toujours membres, la "
+            "part devenue coworker à la fin.",
+        },
+        formula="100 × tenants_now_coworkers / tenants_at_start",
+        window=QUARTER,
+        unit="percent",
+        min_cohort=10,
+        compute=_percent("tenants_now_coworkers", "tenants_at_start"),
+    ),
+    Indicator(
+        id="event_participation_rate",
+        version=1,
+        name={"en": "Event participation", "fr": "Participation aux événements"},
+        definition={
+            "en": "Share of the active members who attended at least one event in the period.",
+            "fr": "Part des membres actifs venus à au moins un événement pendant la période.",
+        },
+        formula="100 × members_attended / active_members",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        compute=_percent("members_attended", "active_members"),
+    ),
+    Indicator(
+        id="no_show_rate",
+        version=1,
+        name={"en": "No-shows", "fr": "Absences après inscription"},
+        definition={
+            "en": "Share of event registrations that ended in a no-show rather than attending.",
+            "fr": "Part des inscriptions à un événement suivies d'une absence plutôt que d'une "
+            "venue.",
+        },
+        formula="100 × no_shows / (attended + no_shows)",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        compute=_no_show_rate,
+    ),
+    Indicator(
+        id="host_concentration",
+        version=1,
+        name={"en": "Host concentration", "fr": "Concentration des contributions"},
+        definition={
+            "en": "How few people (staff included) make half of the contributions: hosting "
+            "events, answering asks, helping and introducing. Low means the community "
+            "rests on a few shoulders.",
+            "fr": "Combien de personnes (équipe comprise) font la moitié des contributions : "
+            "animer, répondre aux demandes, aider, présenter. Un chiffre bas veut dire que "
+            "la communauté repose sur peu d'épaules.",
+        },
+        formula="min k such that the k largest contributors made ≥ 50 % of contributions",
+        window=MONTH,
+        unit="members",
+        min_cohort=10,
+        compute=_host_concentration,
+        source="CHAOSS Contributor Absence Factor (bus factor)",
+    ),
+    Indicator(
+        id="introductions_accepted",
+        version=1,
+        name={"en": "Introductions accepted", "fr": "Mises en relation acceptées"},
+        definition={
+            "en": "Introductions between members that the person introduced accepted.",
+            "fr": "Mises en relation entre membres acceptées par la personne présentée.",
+        },
+        formula="count(ledger lines 'introduction_accepted')",
+        window=MONTH,
+        unit="lines",
+        min_cohort=5,
+        compute=_count("introductions_accepted", "members_accepted_introduction"),
+        additive=True,
+    ),
+    Indicator(
+        id="check_in_days",
+        version=1,
+        name={"en": "Days present", "fr": "Journées de présence"},
+        definition={
+            "en": "Days members came in (one per member and day, however many check-ins).",
+            "fr": "Journées de présence des membres (une par membre et par jour).",
+        },
+        formula="count(distinct (member, day) with a check-in)",
+        window=MONTH,
+        unit="days",
+        min_cohort=5,
+        compute=_count("checkin_days", "members_checked_in"),
+        additive=True,
+    ),
+    # Waiting for data that other parts of Maillage will record.
+    Indicator(
+        id="time_to_first_answer",
+        version=1,
+        name={"en": "Time to first answer", "fr": "Délai de première réponse"},
+        definition={
+            "en": "Median time between an ask being posted and its first answer.",
+            "fr": "Délai médian entre la publication d'une demande et sa première réponse.",
+        },
+        formula="median(first answer time − posted time) over asks posted in the period",
+        window=MONTH,
+        unit="hours",
+        min_cohort=10,
+        status=NEEDS_DATA,
+        needs="asks linked to their answers (exchange)",
+        source="CHAOSS Time to First Response",
+    ),
+    Indicator(
+        id="business_declared",
+        version=1,
+        name={"en": "Business between members", "fr": "Affaires entre membres"},
+        definition={
+            "en": "Business members declared having done together, in euros.",
+            "fr": "Affaires déclarées par les membres entre eux, en euros.",
+        },
+        formula="sum(declared value of outcomes between members)",
+        window=QUARTER,
+        unit="euros",
+        min_cohort=10,
+        status=NEEDS_DATA,
+        needs="outcomes with a declared value (exchange: the value ledger)",
+    ),
+    Indicator(
+        id="ties_density",
+        version=1,
+        name={"en": "Ties density", "fr": "Densité des liens"},
+        definition={
+            "en": "Share of the possible pairs of members who know each other.",
+            "fr": "Part des paires de membres possibles qui se connaissent.",
+        },
+        formula="ties / (n × (n − 1) / 2)",
+        window=QUARTER,
+        unit="percent",
+        min_cohort=10,
+        status=NEEDS_DATA,
+        needs="the ties graph between members (matching)",
+    ),
+    Indicator(
+        id="cross_company_ties",
+        version=1,
+        name={"en": "Ties across companies", "fr": "Liens entre entreprises"},
+        definition={
+            "en": "Share of the ties between members of different companies.",
+            "fr": "Part des liens entre membres d'entreprises différentes.",
+        },
+        formula="ties across companies / ties",
+        window=QUARTER,
+        unit="percent",
+        min_cohort=10,
+        status=NEEDS_DATA,
+        needs="the ties graph and members' companies (matching)",
+    ),
+    Indicator(
+        id="offer_used_share",
+        version=1,
+        name={"en": "Share of the offer used", "fr": "Part de l'offre utilisée"},
+        definition={
+            "en": "Average share of the parts of the operator's offer each member used in the "
+            "last 90 days.",
+            "fr": "Part moyenne des éléments de l'offre de l'opérateur utilisés par chaque "
+            "membre sur les 90 derniers jours.",
+        },
+        formula="mean over members(parts used / parts offered)",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        status=NEEDS_DATA,
+        needs="the operator's declared offer (insights: offer usage, next step)",
+    ),
+)
+
+REGISTRY: dict[str, Indicator] = {i.id: i for i in INDICATORS}
+
+
+def get(indicator_id: str) -> Indicator:
+    return REGISTRY[indicator_id]
+
+
+def ready() -> list[Indicator]:
+    return [i for i in INDICATORS if i.status == READY]
+
+
+# --- small-cell suppression ------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """Cells of one indicator and period: {key: Computed}, and the additive groups among them
+    (a total and the parts that add up to it). Keys are anything hashable, e.g. (space, "")."""
+
+    cells: dict[Hashable, Computed]
+    groups: list[tuple[Hashable, Sequence[Hashable]]] = field(default_factory=list)
+
+
+def suppress(table: Table, min_cohort: int) -> set[Hashable]:
+    """The keys whose values must be withheld.
+
+    Primary: a cell computed on 1 to min_cohort − 1 members (none is nothing to protect).
+    Secondary: in a group whose total is shown, a single withheld part could be recomputed
+    from the total and the others, so the smallest other part (by cohort, non-empty first)
+    is withheld too; a withheld total with every part shown is recomputable as their sum, so
+    its smallest non-empty part goes. Repeated until no group changes.
+    """
+    hidden = {k for k, c in table.cells.items() if 0 < c.cohort < min_cohort}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in table.groups:
+            present = [p for p in parts if p in table.cells]
+            hidden_parts = [p for p in present if p in hidden]
+            shown = [p for p in present if p not in hidden]
+            if not shown:
+                continue
+            total_hidden = total in hidden
+            if (not total_hidden and len(hidden_parts) == 1) or (total_hidden and not hidden_parts):
+                # Prefer a non-empty cell: withholding a known zero protects nothing.
+                shown.sort(key=lambda p: (table.cells[p].cohort == 0, table.cells[p].cohort))
+                hidden.add(shown[0])
+                changed = True
+    return hidden

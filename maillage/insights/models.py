@@ -1,0 +1,166 @@
+"""Pre-aggregated tables that dashboards read, filled by `insights_recompute` from the ledger.
+
+No page aggregates the raw ledger: `DailyActivityCount` condenses it (one row per member,
+space, local day and kind), `MemberEngagementSnapshot` holds each member's level and segment
+on a day, `IndicatorValue` each indicator's value per operator or space and period.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.models import Member, Operator, Space
+
+
+class Segment(models.TextChoices):
+    NEWCOMER = "newcomer", _("newcomer")
+    COWORKER = "coworker", _("coworker")
+    TENANT = "tenant", _("tenant")
+    OCCASIONAL = "occasional", _("occasional")
+    DRIFTING = "drifting", _("drifting away")
+    GONE = "gone", _("gone")
+
+
+class Level(models.IntegerChoices):
+    INACTIVE = 0, _("inactive")
+    EXPLORER = 1, _("explorer")
+    PARTICIPANT = 2, _("participant")
+    CONTRIBUTOR = 3, _("contributor")
+    AMBASSADOR = 4, _("ambassador")
+
+
+class EngagementSettings(models.Model):
+    """An operator's changes to the engagement defaults (weights, thresholds, windows).
+
+    `overrides` holds fields of `engagement.EngagementConfig`, e.g. {"weights": {"attended":
+    4}, "coworker_min_actions": 2}; anything left out keeps its documented default.
+    """
+
+    operator = models.OneToOneField(
+        Operator, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    overrides = models.JSONField(_("changes to the defaults"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("engagement settings")
+        verbose_name_plural = _("engagement settings")
+
+    def __str__(self) -> str:
+        return f"engagement settings of operator {self.operator_id}"
+
+
+class InsightsState(models.Model):
+    """Where the recompute of an operator stands: the ledger id counted up to, when it ran."""
+
+    operator = models.OneToOneField(
+        Operator, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    counted_up_to = models.BigIntegerField(default=0)
+    as_of = models.DateField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    full_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"insights of operator {self.operator_id} as of {self.as_of}"
+
+
+class DailyActivityCount(models.Model):
+    """How many ledger lines of a kind a member had at a space on a local day."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    kind = models.CharField(max_length=32)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["operator", "day"], name="insights_daily_op_day"),
+            models.Index(fields=["member", "day"], name="insights_daily_member_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.day} {self.kind} × {self.n}"
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def latest_day(self, operator_id: int):
+        return (
+            self.filter(operator_id=operator_id)
+            .order_by("-day")
+            .values_list("day", flat=True)
+            .first()
+        )
+
+
+class MemberEngagementSnapshot(models.Model):
+    """A member's engagement on a day (the latest run's, and each month's last day)."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    home_space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    previous_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    score = models.FloatField()
+    trend = models.FloatField()
+    segment = models.CharField(max_length=12, choices=Segment.choices)
+    reasons = models.JSONField(default=list)  # [[code, value], ...] from engagement.py
+    last_seen_on = models.DateField(null=True, blank=True)
+    last_event_on = models.DateField(null=True, blank=True)  # on the latest run's rows only
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day"], name="insights_snapshot_one_a_day")
+        ]
+        indexes = [
+            models.Index(fields=["operator", "day", "segment"], name="insights_snap_op_day_seg"),
+            models.Index(fields=["home_space", "day", "segment"], name="insights_snap_space_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.day}: {self.segment}, level {self.level}"
+
+
+class IndicatorValue(models.Model):
+    """One indicator's value for an operator (space empty) or one of its spaces, one period.
+
+    `value` is None when withheld (`suppressed`: computed on too few members, or a complement
+    of such a cell) or when there was nothing to compute it on.
+    """
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    indicator_id = models.CharField(max_length=64)
+    version = models.PositiveSmallIntegerField()
+    breakdown = models.CharField(max_length=32, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()  # inclusive; today for the current period
+    value = models.FloatField(null=True, blank=True)
+    cohort = models.PositiveIntegerField()
+    suppressed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["operator", "indicator_id", "period_start"], name="insights_value_op_ind"
+            ),
+            models.Index(
+                fields=["space", "indicator_id", "period_start"], name="insights_value_sp_ind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start}: {self.value}"

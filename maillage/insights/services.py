@@ -1,0 +1,657 @@
+"""Recompute the pre-aggregated insights of an operator from the activity ledger.
+
+`insights_recompute(operator=..., full=False)` is the one write of this app; the nightly
+command, the task and the tests call it. Three steps, each in SQL where the data is big:
+
+1. **Daily counts.** The ledger is condensed into `DailyActivityCount` with one
+   `INSERT … SELECT … GROUP BY` (member, space, local day, kind). Full: every line of the
+   operator. Incremental: the ledger lines after the watermark (`InsightsState.counted_up_to`,
+   the largest ledger id counted) say which days changed; those days are counted again
+   entirely, so a line written late with an earlier date is counted too and running twice
+   changes nothing.
+2. **Engagement snapshots.** Counts are summed by member, week (back from the day of the
+   computation) and kind in SQL and streamed, one member at a time, through the pure
+   `engagement` module; snapshots are written in batches. Today's run starts its levels from
+   the previous snapshot (hysteresis); month ends are computed once, and again on a full run.
+3. **Indicators.** For the current and previous months (the last `history_months` on a full
+   run) and quarters: plain aggregates per space in SQL (GROUP BY on the daily counts and the
+   snapshots), then the pure `indicators` registry, small-cell suppression, and rows of
+   `IndicatorValue`.
+
+Memory stays bounded: nothing holds more than one member's weeks and one batch of rows,
+besides a dict of the operator's member records (ids, dates, home space).
+"""
+
+from __future__ import annotations
+
+import calendar
+import collections
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from maillage.core.models import Activity, ActivityKind, Member, Operator, Role
+from maillage.insights import engagement as eng
+from maillage.insights import indicators as ind
+from maillage.insights.models import (
+    DailyActivityCount,
+    EngagementSettings,
+    IndicatorValue,
+    InsightsState,
+    MemberEngagementSnapshot,
+)
+
+logger = logging.getLogger(__name__)
+
+MEMBER_ROLES = (Role.MEMBER, Role.GUEST)  # staff are not segmented
+SNAPSHOT_BATCH = 5_000
+HISTORY_MONTHS = 12
+PREVIOUS_LEVEL_MAX_AGE = 35  # days: an older snapshot is too stale to start hysteresis from
+EVENT_KINDS = (ActivityKind.ATTENDED, ActivityKind.HOSTED)
+
+
+@dataclass
+class RecomputeReport:
+    operator_id: int
+    as_of: dt.date
+    full: bool
+    counted_lines: int = 0  # ledger lines read into daily counts
+    recounted_days: int = 0
+    snapshots: int = 0
+    snapshot_days: list[dt.date] = field(default_factory=list)
+    indicator_values: int = 0
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+def engagement_config(operator: Operator | int) -> eng.EngagementConfig:
+    """The operator's engagement configuration: the defaults with its own changes."""
+    operator_id = operator if isinstance(operator, int) else operator.pk
+    settings = EngagementSettings.objects.filter(operator_id=operator_id).first()
+    if settings is None or not settings.overrides:
+        return eng.DEFAULT_CONFIG
+    return eng.DEFAULT_CONFIG.with_overrides(settings.overrides)
+
+
+def insights_recompute(
+    *,
+    operator: Operator,
+    full: bool = False,
+    today: dt.date | None = None,
+    history_months: int = HISTORY_MONTHS,
+    progress: Callable[[str], None] | None = None,
+) -> RecomputeReport:
+    """Bring the operator's daily counts, snapshots and indicators up to `today`.
+
+    Incremental by default (only the days with new ledger lines are counted again); `full`
+    counts the whole ledger again and recomputes `history_months` months of history.
+    """
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    say = progress or (lambda message: None)
+    config = engagement_config(operator)
+    report = RecomputeReport(operator_id=operator.pk, as_of=today, full=full)
+    state, _ = InsightsState.objects.get_or_create(operator=operator)
+    first_run = state.refreshed_at is None
+    full = full or first_run
+
+    def step(name: str, began: float) -> None:
+        report.steps[name] = round(time.monotonic() - began, 3)
+        say(f"  {name}: {report.steps[name]:.1f} s")
+
+    began = time.monotonic()
+    report.counted_lines, report.recounted_days = _refresh_counts(operator, state, full=full)
+    step("daily counts", began)
+
+    began = time.monotonic()
+    month_ends = _month_ends(today, history_months if full else 1)
+    existing = set(
+        MemberEngagementSnapshot.objects.filter(operator=operator, day__in=month_ends)
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    for day in month_ends:
+        if full or day not in existing:
+            report.snapshots += _snapshot(operator, day, config, current=False)
+            report.snapshot_days.append(day)
+    report.snapshots += _snapshot(operator, today, config, current=True)
+    report.snapshot_days.append(today)
+    _prune_snapshots(operator, today)
+    step("engagement", began)
+
+    began = time.monotonic()
+    report.indicator_values = _indicators(operator, today, history_months if full else 1)
+    step("indicators", began)
+
+    report.seconds = time.monotonic() - started
+    state.as_of = today
+    state.refreshed_at = timezone.now()
+    if full:
+        state.full_at = state.refreshed_at
+    state.seconds = report.seconds
+    state.save()
+    return report
+
+
+# --- 1. daily counts -------------------------------------------------------------------------
+
+
+def _count_rows(ledger) -> tuple[str, list]:
+    """The SELECT that condenses ledger lines into daily counts, in the table's column order."""
+    rows = (
+        ledger.exclude(kind=ActivityKind.JOINED)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("operator_id", "member_id", "space_id", "day", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
+def _insert_counts(ledger) -> int:
+    sql, params = _count_rows(ledger)
+    table = DailyActivityCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (operator_id, member_id, space_id, day, kind, n) {sql}",
+            params,
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, zone)
+    return start, end
+
+
+def _refresh_counts(operator: Operator, state: InsightsState, *, full: bool) -> tuple[int, int]:
+    """Count the ledger into daily counts; return (ledger lines read, days counted again)."""
+    top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
+    ledger = Activity.objects.filter(operator=operator, id__lte=top)
+    with transaction.atomic():
+        if full:
+            DailyActivityCount.objects.filter(operator=operator).delete()
+            _insert_counts(ledger)
+            lines = ledger.count()
+            days = -1
+        else:
+            fresh = ledger.filter(id__gt=state.counted_up_to)
+            changed = sorted(
+                set(
+                    fresh.annotate(day=TruncDate("occurred_at"))
+                    .values_list("day", flat=True)
+                    .distinct()
+                    .order_by()
+                )
+            )
+            lines = fresh.count() if changed else 0
+            for first, last in _runs(changed):
+                start, _ = _local_day_bounds(first)
+                _, end = _local_day_bounds(last)
+                DailyActivityCount.objects.filter(
+                    operator=operator, day__gte=first, day__lte=last
+                ).delete()
+                _insert_counts(ledger.filter(occurred_at__gte=start, occurred_at__lt=end))
+            days = len(changed)
+        state.counted_up_to = top
+        state.save(update_fields=["counted_up_to"])
+    return lines, days
+
+
+def _runs(days: list[dt.date]) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive days grouped into (first, last) ranges."""
+    if not days:
+        return
+    first = last = days[0]
+    for day in days[1:]:
+        if day == last + dt.timedelta(days=1):
+            last = day
+            continue
+        yield first, last
+        first = last = day
+    yield first, last
+
+
+# --- 2. engagement snapshots -----------------------------------------------------------------
+
+
+def _month_ends(today: dt.date, months: int) -> list[dt.date]:
+    """The last days of the `months` months before today's, oldest first."""
+    out = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        out.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
+    return sorted(out)
+
+
+def _week_expression(as_of: dt.date) -> RawSQL:
+    """Whole weeks between a count's day and `as_of` (0 for the 7 days ending on it)."""
+    # Constant SQL (our own table's column); the date is a bound parameter.
+    column = f'"{DailyActivityCount._meta.db_table}"."day"'
+    if connection.vendor == "postgresql":
+        return RawSQL(f"((%s::date - {column}) / 7)", [as_of])  # noqa: S611
+    sqlite = f"CAST((julianday(%s) - julianday({column})) / 7 AS INTEGER)"
+    return RawSQL(sqlite, [as_of.isoformat()])  # noqa: S611
+
+
+def _population(operator: Operator, as_of: dt.date, config: eng.EngagementConfig):
+    """Member records segmented on `as_of`: members and guests who had joined, and had not
+    left before the window (someone who left long ago is no longer "gone", just past)."""
+    window_start = as_of - dt.timedelta(days=config.window_weeks * 7)
+    return Member.objects.filter(
+        operator=operator, role__in=MEMBER_ROLES, joined_on__lte=as_of
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=window_start))
+
+
+def operator_seasonality(operator: Operator, as_of: dt.date, config: eng.EngagementConfig) -> float:
+    """`engagement.seasonality` in SQL: days present per week lately vs in the baseline weeks,
+    over members there for the whole baseline and still members."""
+    recent_start = as_of - dt.timedelta(days=7 * config.drift_recent_weeks)
+    base_start = recent_start - dt.timedelta(days=7 * config.drift_baseline_weeks)
+    joined_by = base_start + dt.timedelta(days=1)
+    totals = (
+        DailyActivityCount.objects.filter(
+            operator=operator,
+            kind=ActivityKind.CHECKED_IN,
+            day__gt=base_start,
+            day__lte=as_of,
+            member__role__in=MEMBER_ROLES,
+            member__joined_on__lte=joined_by,
+        )
+        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=as_of))
+        .aggregate(
+            recent=Count("id", filter=Q(day__gt=recent_start)),
+            baseline=Count("id", filter=Q(day__lte=recent_start)),
+        )
+    )
+    recent, baseline = totals["recent"] or 0, totals["baseline"] or 0
+    if not recent or not baseline:
+        return 1.0
+    return (recent / config.drift_recent_weeks) / (baseline / config.drift_baseline_weeks)
+
+
+def stream_activities(
+    operator: Operator,
+    as_of: dt.date,
+    config: eng.EngagementConfig,
+    members: dict[int, tuple],
+    population,
+) -> Iterator[eng.MemberActivity]:
+    """Each member's weeks, summed in SQL and streamed in member order; then the members who
+    did nothing in the window. `members`: {id: (joined_on, left_on, home_space_id)} of the
+    `population` queryset (a subquery here, not 100,000 parameters)."""
+    weeks = config.weeks_needed
+    start = as_of - dt.timedelta(days=7 * weeks)
+    rows = (
+        DailyActivityCount.objects.filter(
+            operator=operator, day__gt=start, day__lte=as_of, member__in=population.values("pk")
+        )
+        .annotate(week=_week_expression(as_of))
+        .values_list("member_id", "week", "kind")
+        .annotate(total=Sum("n"), days=Count("day", distinct=True), last=Max("day"))
+        .order_by("member_id")
+    )
+    seen: set[int] = set()
+    current: int | None = None
+    counts: dict[str, list[int]] = {}
+    presence: list[int] = []
+    last_seen: dt.date | None = None
+
+    def build() -> eng.MemberActivity:
+        joined_on, left_on, _ = members[current]
+        return eng.MemberActivity(
+            member_id=current,
+            joined_on=joined_on,
+            counts=counts,
+            presence=presence,
+            last_seen_on=last_seen,
+            left_on=left_on,
+        )
+
+    for member_id, week, kind, total, days, last in rows.iterator(chunk_size=20_000):
+        if member_id != current:
+            if current is not None and current in members:
+                yield build()
+                seen.add(current)
+            current, counts, presence, last_seen = member_id, {}, [0] * weeks, None
+        if not 0 <= week < weeks:
+            continue
+        if kind == ActivityKind.CHECKED_IN:
+            presence[week] = days
+        series = counts.get(kind)
+        if series is None:
+            series = counts[kind] = [0] * weeks
+        series[week] += total
+        if last_seen is None or last > last_seen:
+            last_seen = last
+    if current is not None and current in members:
+        yield build()
+        seen.add(current)
+    for member_id, (joined_on, left_on, _) in members.items():
+        if member_id not in seen:
+            yield eng.MemberActivity(member_id=member_id, joined_on=joined_on, left_on=left_on)
+
+
+def _load_population(operator: Operator, as_of: dt.date, config: eng.EngagementConfig):
+    """{id: (joined_on, left_on, home_space_id)} of the population, and its queryset."""
+    queryset = _population(operator, as_of, config)
+    members = {
+        pk: (joined_on, left_on, space_id)
+        for pk, joined_on, left_on, space_id in queryset.values_list(
+            "pk", "joined_on", "left_on", "home_space_id"
+        ).iterator(chunk_size=20_000)
+    }
+    return members, queryset
+
+
+def _previous_levels(operator: Operator, as_of: dt.date) -> dict[int, int]:
+    day = (
+        MemberEngagementSnapshot.objects.filter(
+            operator=operator,
+            day__lt=as_of,
+            day__gte=as_of - dt.timedelta(days=PREVIOUS_LEVEL_MAX_AGE),
+        )
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    if day is None:
+        return {}
+    return dict(
+        MemberEngagementSnapshot.objects.filter(operator=operator, day=day).values_list(
+            "member_id", "level"
+        )
+    )
+
+
+def _snapshot(
+    operator: Operator, as_of: dt.date, config: eng.EngagementConfig, *, current: bool
+) -> int:
+    """Compute and store every member's engagement on `as_of`. `current`: today's run, which
+    starts levels from the previous snapshot and records the last event attended."""
+    members, population = _load_population(operator, as_of, config)
+    season = operator_seasonality(operator, as_of, config)
+    previous = _previous_levels(operator, as_of) if current else {}
+    last_event: dict[int, dt.date] = {}
+    if current:
+        last_event = dict(
+            DailyActivityCount.objects.filter(
+                operator=operator, kind__in=EVENT_KINDS, day__lte=as_of
+            )
+            .values_list("member_id")
+            .annotate(last=Max("day"))
+            .order_by()
+        )
+    rows = (
+        _snapshot_row(
+            operator,
+            as_of,
+            members[activity.member_id][2],
+            activity,
+            eng.engagement(
+                activity,
+                as_of,
+                config,
+                previous_level=previous.get(activity.member_id),
+                seasonality=season,
+            ),
+            last_event.get(activity.member_id),
+        )
+        for activity in stream_activities(operator, as_of, config, members, population)
+    )
+    written = 0
+    with transaction.atomic():
+        MemberEngagementSnapshot.objects.filter(operator=operator, day=as_of).delete()
+        for batch in _batched(rows, SNAPSHOT_BATCH):
+            MemberEngagementSnapshot.objects.bulk_create(batch)
+            written += len(batch)
+    return written
+
+
+def _snapshot_row(operator, as_of, home_space_id, activity, result, last_event_on):
+    return MemberEngagementSnapshot(
+        operator=operator,
+        member_id=result.member_id,
+        home_space_id=home_space_id,
+        day=as_of,
+        level=result.level,
+        previous_level=result.previous_level,
+        score=result.score,
+        trend=result.trend,
+        segment=result.segment,
+        reasons=[list(code) for code in result.reason_codes],
+        last_seen_on=activity.last_seen_on,
+        last_event_on=last_event_on,
+    )
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prune_snapshots(operator: Operator, today: dt.date) -> None:
+    """Keep month ends, and the last week's days (the previous level comes from them)."""
+    days = (
+        MemberEngagementSnapshot.objects.filter(
+            operator=operator, day__lt=today - dt.timedelta(days=7)
+        )
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    stale = [d for d in days if (d + dt.timedelta(days=1)).day != 1]
+    if stale:
+        MemberEngagementSnapshot.objects.filter(operator=operator, day__in=stale).delete()
+
+
+# --- 3. indicators ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive: the period's last day, or today for the current one
+    window: str
+
+
+def periods(today: dt.date, months: int) -> list[Period]:
+    """The current month and the `months` before it; the current quarter and enough before
+    it to cover the same span."""
+    out = []
+    year, month = today.year, today.month
+    for back in range(months + 1):
+        y, m = divmod(year * 12 + month - 1 - back, 12)
+        m += 1
+        last = dt.date(y, m, calendar.monthrange(y, m)[1])
+        out.append(Period(dt.date(y, m, 1), min(last, today), ind.MONTH))
+    quarter_month = (today.month - 1) // 3 * 3 + 1
+    for back in range(max(1, (months + 2) // 3 + 1)):
+        y, m = divmod(year * 12 + quarter_month - 1 - 3 * back, 12)
+        m += 1
+        end_month = m + 2
+        last = dt.date(y, end_month, calendar.monthrange(y, end_month)[1])
+        out.append(Period(dt.date(y, m, 1), min(last, today), ind.QUARTER))
+    return out
+
+
+def period_aggregates(operator: Operator, period: Period) -> dict[int | None, dict]:
+    """The `indicators.Aggregates` of each home space (key: space id) and of the operator
+    (key: None), from the daily counts and the snapshots."""
+    spaces: dict[int | None, dict] = collections.defaultdict(
+        lambda: {"contributions": [], "segments": collections.Counter()}
+    )
+    counts = DailyActivityCount.objects.filter(
+        operator=operator, day__gte=period.start, day__lte=period.end
+    )
+    distinct_member = lambda **q: Count("member_id", distinct=True, filter=Q(**q))  # noqa: E731
+    for row in (
+        counts.filter(member__role__in=MEMBER_ROLES)
+        .values("member__home_space_id")
+        .annotate(
+            active_members=Count("member_id", distinct=True),
+            members_checked_in=distinct_member(kind=ActivityKind.CHECKED_IN),
+            checkin_days=Count("id", filter=Q(kind=ActivityKind.CHECKED_IN)),
+            members_attended=distinct_member(kind=ActivityKind.ATTENDED),
+            attended=Sum("n", filter=Q(kind=ActivityKind.ATTENDED)),
+            no_shows=Sum("n", filter=Q(kind=ActivityKind.NO_SHOW)),
+            members_with_outcome=distinct_member(
+                kind__in=(ActivityKind.ATTENDED, ActivityKind.NO_SHOW)
+            ),
+            introductions_accepted=Sum("n", filter=Q(kind=ActivityKind.INTRODUCTION_ACCEPTED)),
+            members_accepted_introduction=distinct_member(kind=ActivityKind.INTRODUCTION_ACCEPTED),
+        )
+        .order_by()
+    ):
+        space = row.pop("member__home_space_id")
+        spaces[space].update({k: v or 0 for k, v in row.items()})
+    for space, contributed in (
+        counts.filter(kind__in=ind.CONTRIBUTION_KINDS)
+        .values_list("member__home_space_id", "member_id")
+        .annotate(total=Sum("n"))
+        .order_by()
+        .values_list("member__home_space_id", "total")
+    ):
+        spaces[space]["contributions"].append(contributed)
+    for space, n in (
+        Member.objects.filter(
+            operator=operator,
+            role__in=MEMBER_ROLES,
+            joined_on__gte=period.start,
+            joined_on__lte=period.end,
+        )
+        .values_list("home_space_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        spaces[space]["newcomers"] = n
+    end_snapshots = MemberEngagementSnapshot.objects.filter(operator=operator, day=period.end)
+    for space, segment, n in (
+        end_snapshots.values_list("home_space_id", "segment").annotate(n=Count("id")).order_by()
+    ):
+        spaces[space]["segments"][segment] += n
+    for space, n in (
+        end_snapshots.filter(member__left_on__isnull=True)
+        .values_list("home_space_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        spaces[space]["members"] = n
+    if period.window == ind.QUARTER:
+        _conversion(operator, period, spaces)
+    total = spaces[None]
+    for space, cell in list(spaces.items()):
+        if space is None:
+            continue
+        for key, value in cell.items():
+            if key == "contributions":
+                total["contributions"].extend(value)
+            elif key == "segments":
+                total["segments"].update(value)
+            else:
+                total[key] = total.get(key, 0) + value
+    return dict(spaces)
+
+
+def _conversion(operator: Operator, period: Period, spaces: dict) -> None:
+    """Tenants at the quarter's start (the snapshot of the day before) still members at its
+    end, and those of them who are coworkers at the end, by home space at the end."""
+    start_day = period.start - dt.timedelta(days=1)
+    snapshots = MemberEngagementSnapshot.objects.filter(operator=operator)
+    if not snapshots.filter(day=start_day).exists():
+        return
+    tenants = snapshots.filter(day=start_day, segment=eng.TENANT).values("member_id")
+    for space, segment, n in (
+        snapshots.filter(day=period.end, member_id__in=tenants, member__left_on__isnull=True)
+        .values_list("home_space_id", "segment")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        cell = spaces[space]
+        cell["tenants_at_start"] = cell.get("tenants_at_start", 0) + n
+        if segment == eng.COWORKER:
+            cell["tenants_now_coworkers"] = cell.get("tenants_now_coworkers", 0) + n
+
+
+def _indicators(operator: Operator, today: dt.date, months: int) -> int:
+    written = 0
+    for period in periods(today, months):
+        aggregates = period_aggregates(operator, period)
+        rows: list[IndicatorValue] = []
+        for indicator in ind.ready():
+            if indicator.window != period.window:
+                continue
+            if indicator.id == "tenant_coworker_conversion" and not any(
+                "tenants_at_start" in a for a in aggregates.values()
+            ):
+                continue  # no snapshot at the quarter's start: nothing to compare with
+            rows.extend(_indicator_rows(operator, period, indicator, aggregates))
+        with transaction.atomic():
+            IndicatorValue.objects.filter(
+                operator=operator,
+                period_start=period.start,
+                indicator_id__in=[i.id for i in ind.ready() if i.window == period.window],
+            ).delete()
+            IndicatorValue.objects.bulk_create(rows, batch_size=2_000)
+        written += len(rows)
+    return written
+
+
+def _indicator_rows(operator, period: Period, indicator: ind.Indicator, aggregates) -> list:
+    cells: dict[tuple[int | None, str], ind.Computed] = {}
+    for space, aggregate in aggregates.items():
+        for breakdown, computed in indicator.cells(aggregate).items():
+            cells[(space, breakdown)] = computed
+    groups = []
+    if indicator.additive:
+        space_ids = [s for s in aggregates if s is not None]
+        for breakdown in indicator.breakdowns or ("",):
+            groups.append(((None, breakdown), [(s, breakdown) for s in space_ids]))
+    hidden = ind.suppress(ind.Table(cells, groups), indicator.min_cohort)
+    now = timezone.now()
+    return [
+        IndicatorValue(
+            operator=operator,
+            space_id=space,
+            indicator_id=indicator.id,
+            version=indicator.version,
+            breakdown=breakdown,
+            period_start=period.start,
+            period_end=period.end,
+            value=None if (space, breakdown) in hidden else computed.value,
+            cohort=computed.cohort,
+            suppressed=(space, breakdown) in hidden,
+            computed_at=now,
+        )
+        for (space, breakdown), computed in cells.items()
+    ]
+
+
+def insights_recompute_all(
+    *, full: bool = False, today: dt.date | None = None, progress=None
+) -> list[RecomputeReport]:
+    reports = []
+    for operator in Operator.objects.order_by("pk"):
+        if progress:
+            progress(f"{operator.name}:")
+        reports.append(
+            insights_recompute(operator=operator, full=full, today=today, progress=progress)
+        )
+    return reports

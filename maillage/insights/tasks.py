@@ -1,0 +1,18 @@
+"""Background work for insights, run by the task worker (`maillage db_worker`)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def insights_recompute(*, operator_id: int, full: bool = False) -> dict:
+    """Recompute an operator's insights (idempotent: running it twice changes nothing)."""
+    from maillage.core.models import Operator
+    from maillage.insights.services import insights_recompute as recompute
+
+    operator = Operator.objects.filter(pk=operator_id).first()
+    if operator is None:
+        return {}
+    report = recompute(operator=operator, full=full)
+    return {"as_of": report.as_of.isoformat(), "seconds": report.seconds}

@@ -1,3 +1,0 @@
-"""imports services (issue 3)."""
-
-from __future__ import annotations

@@ -1,0 +1,557 @@
+"""The directory: who finds whom, how, and why they matched (issue 3).
+
+Data is set up with the models and `profile_reindex` (the search service); searches go
+through the page (HTTP) or `directory_search`, the selector the page calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from django.utils import timezone, translation
+
+from maillage.core.access import ANONYMOUS, viewer_for_user
+from maillage.core.models import ActivityKind, Role
+from maillage.core.services import activity_record
+from maillage.core.tests.factories import MemberFactory, UserFactory
+from maillage.members.models import (
+    Company,
+    Need,
+    Offer,
+    Profile,
+    ProfileSkill,
+    SearchEntry,
+    SkillConcept,
+    SkillLevel,
+    Visibility,
+)
+from maillage.members.selectors_directory import PAGE_SIZE, DirectoryQuery, directory_search
+from maillage.members.services.search import profile_reindex
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ("about", "skills", "offers", "needs", "interests", "availability")
+
+
+def concept(uri: str, label_fr: str, label_en: str = "", **alt_labels) -> SkillConcept:
+    return SkillConcept.objects.get_or_create(
+        uri=uri, defaults={"label_fr": label_fr, "label_en": label_en, "alt_labels": alt_labels}
+    )[0]
+
+
+def person(first: str, last: str, space, role=Role.MEMBER, **kwargs):
+    user = UserFactory(
+        email=f"{first.lower()}.{last.lower()}@example.org", full_name=f"{first} {last}"
+    )
+    return MemberFactory(user=user, home_space=space, role=role, **kwargs)
+
+
+def profile_of(
+    member,
+    *,
+    headline: str = "",
+    bio: str = "",
+    company: str = "",
+    skills=(),
+    offers=(),
+    needs=(),
+    visibility: str | None = None,
+    listed: bool = True,
+    **fields,
+) -> Profile:
+    """A member's profile with skills [(concept, level)], offers and needs [(title, concepts)];
+    `visibility` sets every section, `visibility_<section>` one of them."""
+    profile, _ = Profile.objects.get_or_create(member=member)
+    profile.headline, profile.bio, profile.listed = headline, bio, listed
+    if company:
+        profile.company = Company.objects.get_or_create(operator=member.operator, name=company)[0]
+    for section in SECTIONS:
+        value = fields.pop(f"visibility_{section}", visibility)
+        if value:
+            setattr(profile, f"visibility_{section}", value)
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    profile.save()
+    for c, level in skills:
+        ProfileSkill.objects.create(profile=profile, concept=c, level=level)
+    for title, concepts in offers:
+        Offer.objects.create(profile=profile, title=title).skills.set(concepts)
+    for title, concepts in needs:
+        Need.objects.create(profile=profile, title=title).skills.set(concepts)
+    profile_reindex(profile=profile)
+    return profile
+
+
+def search(who, text: str = "", **filters):
+    viewer = ANONYMOUS if who is None else viewer_for_user(who.user)
+    return directory_search(viewer, DirectoryQuery(text=text, **filters))
+
+
+def text_of(html: str) -> str:
+    """A page's text as a person reads it: no tags, spaces collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace("\u00a0", " ")
+
+
+def names(page) -> list[str]:
+    return [r.profile.member.user.full_name for r in page.results]
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def test_it_sends_an_anonymous_visitor_to_log_in(client, personas):
+    response = client.get("/directory/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_it_shows_the_directory_to_a_member(login, personas):
+    lucie = person("Lucie", "Garnier", personas.filature)
+    profile_of(lucie, headline="Juriste en droit du travail")
+    response = login(personas.ines).get("/directory/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="search"' in page and 'role="status"' in page
+    assert "Lucie Garnier" in page
+    assert f'href="/members/{lucie.pk}/"' in page
+
+
+def test_it_answers_htmx_with_the_results_only(login, personas):
+    profile_of(person("Lucie", "Garnier", personas.filature), headline="Juriste")
+    response = login(personas.ines).get(
+        "/directory/", {"q": "juriste"}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and 'hx-swap-oob="innerHTML"' in page
+    assert "Lucie Garnier" in page
+
+
+def test_it_finds_a_member_by_searching_in_french_with_a_typo_and_says_why(login, personas):
+    """The issue's "done when": another member finds them in French, with a typo, and sees why."""
+    from maillage.members.taxonomy import linker
+
+    graphic = SkillConcept.objects.get(uri=linker.link("graphiste", limit=1)[0].concept.uri)
+    lucie = person("Lucie", "Garnier", personas.quai)
+    profile_of(lucie, headline="Indépendante", skills=[(graphic, SkillLevel.EXPERT)])
+    with translation.override("fr"):
+        response = login(personas.ines).get("/directory/", {"q": "grafiste"})
+    card = text_of(response.content.decode()).split("Lucie Garnier", 1)[1]
+    assert f"Compétence : {graphic.label_fr} (expert) — proche de « grafiste »" in card, card
+
+
+def test_it_keeps_the_query_count_flat_on_a_full_page(
+    login, personas, django_assert_max_num_queries
+):
+    law = concept("test:law", "Droit des affaires", "business law")
+    for i in range(PAGE_SIZE + 5):
+        member = person(f"Juriste{i}", "Martin", personas.quai)
+        profile_of(
+            member,
+            headline="Juriste",
+            company=f"Cabinet {i}",
+            skills=[(law, SkillLevel.CONFIRMED)],
+            offers=[(f"Relecture de contrats {i}", [law])],
+            needs=[("Un comptable", [])],
+            visibility=Visibility.OPERATOR,
+        )
+    client = login(personas.ines)
+    client.get("/directory/")  # sessions, caches
+    with django_assert_max_num_queries(20):
+        response = client.get("/directory/", {"q": "juriste droit"})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card directory-card"') == PAGE_SIZE
+    with django_assert_max_num_queries(20):
+        response = client.get("/directory/")
+    assert response.content.decode().count('class="card directory-card"') == PAGE_SIZE
+
+
+# --- words: French, English, accents, typos -----------------------------------------------------
+
+
+@pytest.fixture
+def lucie(personas):
+    law = concept("test:company-law", "Droit des sociétés", "company law", en=["corporate lawyer"])
+    member = person("Lucie", "Garnier", personas.filature)
+    profile_of(
+        member,
+        headline="Juriste et développeuse d'outils juridiques",
+        bio="J'accompagne les startups lyonnaises dans leurs levées de fonds.",
+        company="Garnier Conseil",
+        skills=[(law, SkillLevel.EXPERT)],
+        offers=[("Relecture de statuts", [law])],
+        needs=[("Un site vitrine", [])],
+        visibility=Visibility.OPERATOR,
+    )
+    return member
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "juristes",  # French plural
+        "juriste",
+        "developpeuse",  # without accents
+        "Développeuse",
+        "développeur",  # the masculine form
+        "lawyer",  # English alternative label of a skill
+        "company law",
+        "sociétés",
+        "societe",
+        "levee de fonds",
+        "statuts",
+        "garnier",
+        "Lucie Garnier",
+        "juri",  # still typing
+        "GARNIER CONSEIL",
+    ],
+)
+def test_it_finds_a_member_by_their_words(personas, lucie, text):
+    page = search(personas.hugo, text)
+    assert names(page) == ["Lucie Garnier"], text
+    assert page.count == 1
+    assert page.results[0].reasons, text
+
+
+def test_it_says_why_a_member_matched(personas, lucie):
+    with translation.override("en"):
+        reasons = [str(r) for r in search(personas.hugo, "statuts").results[0].reasons]
+        assert reasons == ["Offer: Relecture de statuts"]
+        reasons = [str(r) for r in search(personas.hugo, "droit sociétés").results[0].reasons]
+        assert "Offer: Relecture de statuts" in reasons
+        assert "Skill: company law (expert)" in reasons
+        assert [str(r) for r in search(personas.hugo, "Garnier").results[0].reasons] == [
+            "Name: Lucie Garnier",
+            "Company: Garnier Conseil",
+        ]
+        (bio,) = search(personas.hugo, "startups").results[0].reasons
+        assert str(bio).startswith("About: J'accompagne les startups")
+
+
+def test_it_finds_nothing_for_words_nobody_wrote(personas, lucie):
+    page = search(personas.hugo, "boulangerie")
+    assert page.results == [] and page.count == 0
+
+
+def test_it_prefers_members_who_match_every_word(personas, lucie):
+    other = person("Paul", "Girard", personas.filature)
+    profile_of(other, headline="Juriste", visibility=Visibility.OPERATOR)
+    assert names(search(personas.hugo, "juriste statuts")) == ["Lucie Garnier"]
+    assert set(names(search(personas.hugo, "juriste"))) == {"Lucie Garnier", "Paul Girard"}
+
+
+def test_it_ranks_offers_above_a_mention_in_a_bio(personas):
+    a = person("Anne", "Bio", personas.filature)
+    profile_of(a, bio="J'ai travaillé avec des photographes.", visibility=Visibility.OPERATOR)
+    b = person("Bruno", "Offre", personas.filature)
+    profile_of(
+        b, offers=[("Séance photographe pour vos portraits", [])], visibility=Visibility.OPERATOR
+    )
+    assert names(search(personas.hugo, "photographe")) == ["Bruno Offre", "Anne Bio"]
+
+
+def test_it_pages_through_results(personas):
+    for i in range(PAGE_SIZE + 3):
+        profile_of(person(f"P{i:02d}", "Ebeniste", personas.quai), headline="Ébéniste")
+    first = search(personas.hugo, "ebeniste")
+    second = search(personas.hugo, "ebeniste", page=2)
+    assert first.count == second.count == PAGE_SIZE + 3
+    assert (len(first.results), len(second.results)) == (PAGE_SIZE, 3)
+    assert not set(names(first)) & set(names(second))
+    assert (first.num_pages, second.number, second.has_next) == (2, 2, False)
+    assert search(personas.hugo, "ebeniste", page=9).number == 2  # past the end: the last page
+
+
+def test_it_browses_newest_profiles_first_without_a_query(personas):
+    for name in ("Alpha", "Bravo", "Charlie"):
+        profile_of(person(name, "Test", personas.quai))
+    page = search(personas.hugo)
+    assert names(page)[:3] == ["Charlie Test", "Bravo Test", "Alpha Test"]
+    assert page.count == 3 and not page.count_capped
+
+
+# --- privacy: each visibility against each persona ----------------------------------------------
+
+# Who may see a section of a La Filature member, by the section's visibility.
+SEES = {
+    Visibility.SPACE: {"ines", "malik", "claire"},
+    Visibility.OPERATOR: {"ines", "malik", "claire", "hugo"},
+    Visibility.NETWORK: {"ines", "malik", "claire", "hugo", "zoe"},
+    Visibility.PUBLIC: {"ines", "malik", "claire", "hugo", "zoe", "anonymous"},
+}
+VIEWERS = ("ines", "hugo", "zoe", "malik", "claire", "anonymous")
+
+
+def _viewer(personas, name):
+    return None if name == "anonymous" else getattr(personas, name)
+
+
+@pytest.mark.parametrize("visibility", list(SEES))
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("section", ["about", "skills", "offers", "needs"])
+def test_it_shows_a_section_only_to_whom_it_is_shared_with(personas, visibility, viewer, section):
+    """One section shared at `visibility`, every other one kept to the space: a word found only
+    in that section finds the member (and counts) exactly for the viewers it is shared with."""
+    marquetry = concept("test:marquetry", "Marqueterie", "marquetry")
+    words = {
+        "about": {"headline": "Marqueterie d'art"},
+        "skills": {"skills": [(marquetry, SkillLevel.EXPERT)]},
+        "offers": {"offers": [("Cours de marqueterie", [])]},
+        "needs": {"needs": [("Apprendre la marqueterie", [])]},
+    }[section]
+    profile_of(
+        person("Lucie", "Garnier", personas.filature),
+        visibility=Visibility.SPACE,
+        **{f"visibility_{section}": visibility},
+        **words,
+    )
+    page = search(_viewer(personas, viewer), "marqueterie")
+    expected = ["Lucie Garnier"] if viewer in SEES[visibility] else []
+    assert names(page) == expected
+    assert page.count == len(expected)
+    # The name is searchable by exactly the same people (it is on every card they see).
+    assert names(search(_viewer(personas, viewer), "Garnier")) == expected
+    # And browsing lists and counts the profile for them only.
+    browse = search(_viewer(personas, viewer))
+    assert ("Lucie Garnier" in names(browse)) == bool(expected)
+
+
+@pytest.mark.parametrize("viewer", ["ines", "hugo", "zoe", "malik", "anonymous"])
+def test_it_never_lets_a_hidden_section_make_a_profile_match(personas, viewer):
+    """Lucie works at Le Belvédère, where none of these viewers works or manages."""
+    law = concept("test:company-law", "Droit des sociétés", "company law")
+    profile_of(
+        person("Lucie", "Garnier", personas.belvedere),
+        headline="Rédactrice",
+        skills=[(law, SkillLevel.EXPERT)],
+        offers=[("Relecture juridique", [law])],
+        needs=[("Un avocat fiscaliste", [law])],
+        visibility=Visibility.SPACE,
+        visibility_about=Visibility.PUBLIC,
+    )
+    who = _viewer(personas, viewer)
+    for text in ("droit", "sociétés", "company law", "relecture", "fiscaliste", "avocat"):
+        page = search(who, text)
+        assert page.results == [] and page.count == 0, (viewer, text)
+    assert search(who, "redactrice").count == 1  # the public section still finds her
+    # Claire runs Le Belvédère (operator admin): she sees all of it.
+    assert names(search(personas.claire, "relecture")) == ["Lucie Garnier"]
+
+
+def test_it_shows_only_visible_sections_on_a_result_card(personas):
+    law = concept("test:company-law", "Droit des sociétés", "company law")
+    profile_of(
+        person("Lucie", "Garnier", personas.quai),
+        headline="Rédactrice",
+        skills=[(law, SkillLevel.EXPERT)],
+        offers=[("Relecture juridique", [law])],
+        visibility=Visibility.SPACE,
+        visibility_about=Visibility.NETWORK,
+    )
+    with translation.override("en"):
+        (card,) = search(personas.zoe, "redactrice").results
+    assert card.sections == frozenset({"about"})
+    assert card.skills == [] and card.offers == []
+    assert [r.label for r in card.reasons] == ["Headline"]
+
+
+def test_it_lists_unlisted_members_only_to_themselves_and_their_space_staff(personas):
+    lucie = person("Lucie", "Garnier", personas.filature)
+    profile_of(lucie, headline="Marqueteuse", visibility=Visibility.PUBLIC, listed=False)
+    assert search(personas.ines, "marqueteuse").count == 0
+    assert search(personas.hugo, "marqueteuse").count == 0
+    assert search(personas.zoe, "marqueteuse").count == 0
+    assert search(None, "marqueteuse").count == 0
+    assert names(search(personas.malik, "marqueteuse")) == ["Lucie Garnier"]
+    assert names(search(personas.claire, "marqueteuse")) == ["Lucie Garnier"]
+    assert names(search(lucie, "marqueteuse")) == ["Lucie Garnier"]
+    assert "Lucie Garnier" not in names(search(personas.ines))
+
+
+def test_it_forgets_members_who_left(personas):
+    lucie = person("Lucie", "Garnier", personas.filature)
+    profile_of(lucie, headline="Marqueteuse", visibility=Visibility.PUBLIC)
+    lucie.left_on = timezone.localdate()
+    lucie.save()
+    assert search(personas.ines, "marqueteuse").count == 0
+    assert search(personas.malik, "marqueteuse").count == 0
+
+
+def test_it_hides_entries_left_behind_by_a_move_until_reindexed(personas):
+    """A member moved to another space: until their entries are rebuilt, search fails closed."""
+    lucie = person("Lucie", "Garnier", personas.filature)
+    profile_of(lucie, headline="Marqueteuse", visibility=Visibility.SPACE)
+    assert search(personas.ines, "marqueteuse").count == 1
+    lucie.home_space = personas.quai
+    lucie.save()
+    assert search(personas.ines, "marqueteuse").count == 0
+    assert search(personas.hugo, "marqueteuse").count == 0
+    profile_reindex(profile=lucie.profile)
+    assert search(personas.hugo, "marqueteuse").count == 1
+    assert search(personas.ines, "marqueteuse").count == 0
+
+
+def test_it_finds_oneself_whatever_the_visibility(personas):
+    profile_of(personas.hugo, headline="Avocat d'affaires", visibility=Visibility.SPACE)
+    assert names(search(personas.hugo, "avocat")) == ["Hugo Lefevre"]
+    assert search(personas.ines, "avocat").count == 0
+
+
+def test_it_never_shows_a_profile_with_no_entry(personas):
+    Profile.objects.create(member=person("Lucie", "Garnier", personas.filature))
+    assert search(personas.ines).count == 0
+    assert not SearchEntry.objects.exists()
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["coffee", "lunch"])
+def test_it_filters_on_coffee_and_lunch_only_through_a_visible_availability(personas, flag):
+    profile_of(
+        person("Lucie", "Garnier", personas.filature),
+        headline="Marqueteuse",
+        visibility=Visibility.NETWORK,
+        visibility_availability=Visibility.SPACE,
+        open_to_coffee=True,
+        open_to_lunch=True,
+    )
+    assert names(search(personas.ines, **{flag: True})) == ["Lucie Garnier"]
+    assert search(personas.ines, "marqueteuse", **{flag: True}).count == 1
+    for who in (personas.hugo, personas.zoe):
+        assert search(who, **{flag: True}).count == 0
+        assert search(who, "marqueteuse", **{flag: True}).count == 0
+        assert search(who, "marqueteuse").count == 1  # the rest of the profile is shared
+
+
+def test_it_filters_members_here_today(personas):
+    lucie = person("Lucie", "Garnier", personas.filature)
+    paul = person("Paul", "Girard", personas.filature)
+    for m in (lucie, paul):
+        profile_of(
+            m,
+            headline="Marqueteur",
+            visibility=Visibility.OPERATOR,
+            visibility_availability=Visibility.SPACE,
+        )
+    activity_record(member=lucie, kind=ActivityKind.CHECKED_IN, space=personas.filature)
+    activity_record(
+        member=paul,
+        kind=ActivityKind.CHECKED_IN,
+        space=personas.filature,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+    )
+    assert names(search(personas.ines, here_today=True)) == ["Lucie Garnier"]
+    assert names(search(personas.ines, "marqueteur", here_today=True)) == ["Lucie Garnier"]
+    # Presence is availability: Hugo (another space) does not see Lucie's.
+    assert search(personas.hugo, here_today=True, space_id=personas.filature.pk).count == 0
+    assert search(personas.zoe, here_today=True, space_id=personas.filature.pk).count == 0
+
+
+def test_it_filters_by_space_within_the_viewers_operators(personas):
+    profile_of(person("Lucie", "Garnier", personas.filature), visibility=Visibility.NETWORK)
+    profile_of(person("Paul", "Girard", personas.quai), visibility=Visibility.NETWORK)
+    assert names(search(personas.ines, space_id=personas.quai.pk)) == ["Paul Girard"]
+    # Another operator's space is not a choice for Zoé: the filter is dropped.
+    page = search(personas.zoe, space_id=personas.quai.pk)
+    assert page.query.space_id is None
+    assert set(names(page)) == {"Lucie Garnier", "Paul Girard"}
+
+
+def test_it_filters_new_members(personas):
+    old = person(
+        "Paul", "Girard", personas.quai, joined_on=timezone.localdate() - dt.timedelta(days=90)
+    )
+    profile_of(old, visibility=Visibility.OPERATOR)
+    profile_of(person("Lucie", "Garnier", personas.quai), visibility=Visibility.OPERATOR)
+    assert names(search(personas.ines, new=True)) == ["Lucie Garnier"]
+
+
+def test_it_filters_members_who_offer_a_skill(personas, monkeypatch):
+    law = concept("test:company-law", "Droit des sociétés", "company law")
+    _link_only(monkeypatch, "droit des societes", law)
+    profile_of(
+        person("Lucie", "Garnier", personas.quai),
+        offers=[("Relecture de statuts", [law])],
+        visibility=Visibility.OPERATOR,
+    )
+    profile_of(
+        person("Paul", "Girard", personas.quai),
+        skills=[(law, SkillLevel.EXPERT)],
+        visibility=Visibility.OPERATOR,
+    )
+    profile_of(
+        person("Anne", "Secret", personas.quai),
+        offers=[("Statuts", [law])],
+        visibility=Visibility.OPERATOR,
+        visibility_offers=Visibility.SPACE,
+    )
+    page = search(personas.ines, offers="droit des sociétés")
+    assert names(page) == ["Lucie Garnier"] and page.count == 1
+    assert [c.concept_id for c in page.offer_concepts] == [law.pk]
+
+
+def _link_only(monkeypatch, text: str, target: SkillConcept) -> None:
+    """The linker, answering `text` with `target` (our test concepts are not in the taxonomy)."""
+    from types import SimpleNamespace
+
+    from maillage.members import selectors_directory
+
+    selectors_directory._link.cache_clear()
+    real = selectors_directory._link
+
+    def fake(query: str):
+        if query.lower().replace("é", "e") == text:
+            return (
+                SimpleNamespace(
+                    concept=target, score=1.0, matched_label=target.label_fr, reason="exact"
+                ),
+            )
+        return real.__wrapped__(query)
+
+    monkeypatch.setattr(selectors_directory, "_link", fake)
+
+
+# --- skills through the taxonomy ----------------------------------------------------------------
+
+
+def test_it_finds_skills_through_the_taxonomy_only_in_visible_sections(personas):
+    from maillage.members.taxonomy import linker
+
+    graphic = SkillConcept.objects.get(uri=linker.link("graphiste", limit=1)[0].concept.uri)
+    profile_of(
+        person("Lucie", "Garnier", personas.filature),
+        skills=[(graphic, SkillLevel.EXPERT)],
+        visibility=Visibility.OPERATOR,
+        visibility_skills=Visibility.SPACE,
+    )
+    paul = person("Paul", "Girard", personas.quai)
+    profile_of(
+        paul, offers=[("Identité visuelle pour TPE", [graphic])], visibility=Visibility.OPERATOR
+    )
+    with translation.override("en"):
+        assert names(search(personas.ines, "grafiste")) == ["Paul Girard", "Lucie Garnier"]
+        page = search(personas.hugo, "grafiste")
+    assert names(page) == ["Paul Girard"] and page.count == 1
+    (reason,) = page.results[0].reasons
+    assert reason.label == "Offer" and reason.text == "Identité visuelle pour TPE"
+    assert "grafiste" in reason.hint
+
+
+def test_it_does_not_count_anonymous_viewers_in(personas):
+    profile_of(person("Lucie", "Garnier", personas.filature), visibility=Visibility.PUBLIC)
+    profile_of(person("Paul", "Girard", personas.filature), visibility=Visibility.NETWORK)
+    assert names(search(None)) == ["Lucie Garnier"]
+    assert search(None).count == 1
+
+
+def test_it_keeps_staff_of_another_operator_out(personas):
+    """Zoé is an operator admin, of Le Grenier: that makes her nobody at Ruche & Co."""
+    assert personas.zoe.role == Role.ADMIN
+    profile_of(person("Lucie", "Garnier", personas.filature), headline="Marqueteuse", listed=False)
+    profile_of(person("Paul", "Girard", personas.filature), headline="Marqueteur")
+    assert search(personas.zoe, "marqueteur").count == 0
+    assert search(personas.zoe).count == 0

@@ -1,0 +1,284 @@
+"""Check-ins (the home-page button, the entrance QR code, the front desk) and guests.
+
+A check-in opens a member's day at a space: one per member and local day. It consumes one
+access day of the member's plan; beyond the plan's access days (or without a plan, or during a
+pause) the day is recorded as billable, like a day pass. Checking out closes the day; checking
+in again the same day reopens it without counting a second day.
+
+The entrance QR code carries a token that is an HMAC of the space and the local date, so it
+changes every day and cannot be made up: `checkin_token_check` tells a forged code (or
+yesterday's) from today's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from maillage.core.errors import DomainError
+from maillage.core.models import ActivityKind, Member, Space
+from maillage.core.services import activity_record
+from maillage.workspace import rules
+from maillage.workspace.allowances import allowance_for
+from maillage.workspace.models import CheckIn, CheckInVia, ClosedDay, Guest, GuestKind
+
+GUEST_HORIZON_DAYS = 90
+_TOKEN_SALT = "maillage.workspace.checkin"  # noqa: S105 (an HMAC salt, public by design)
+
+
+class AlreadyCheckedIn(DomainError):
+    """The member's day is already open (a second scan, a double click): not an error to fix."""
+
+    def __init__(self, message: str, *, checkin: CheckIn) -> None:
+        super().__init__(message)
+        self.checkin = checkin
+
+
+def _local(now: dt.datetime, space: Space) -> dt.datetime:
+    return rules.utc(now).astimezone(space.tz)
+
+
+# --- the entrance QR code ------------------------------------------------------------------
+
+
+def checkin_token(*, space: Space, day: dt.date) -> str:
+    """The token of the entrance QR code of `space` on local `day`."""
+    return salted_hmac(_TOKEN_SALT, f"{space.pk}:{day.isoformat()}").hexdigest()[:24]
+
+
+def checkin_token_check(*, space: Space, token: str, now: dt.datetime | None = None) -> None:
+    """Raise DomainError unless `token` is today's code of `space` (in the space's time zone)."""
+    today = _local(now or timezone.now(), space).date()
+    if constant_time_compare(token, checkin_token(space=space, day=today)):
+        return
+    for days in (1, 2):
+        earlier = today - dt.timedelta(days=days)
+        if constant_time_compare(token, checkin_token(space=space, day=earlier)):
+            raise DomainError(
+                _(
+                    "This QR code has expired: it was valid on %(day)s. Scan today's code at the "
+                    "entrance of %(space)s."
+                )
+                % {"day": date_format(earlier, "l j F"), "space": space.name}
+            )
+    raise DomainError(
+        _(
+            "This QR code is not one of %(space)s's: scan the code shown at the entrance, or use "
+            "the check-in button on your home page."
+        )
+        % {"space": space.name}
+    )
+
+
+# --- check-in and check-out ----------------------------------------------------------------
+
+
+def _already_message(checkin: CheckIn, space: Space) -> str:
+    values = {
+        "time": _local(checkin.checked_in_at, checkin.space).strftime("%H:%M"),
+        "space": checkin.space.name,
+    }
+    if checkin.space_id == space.pk:
+        return _("You already checked in at %(time)s.") % values
+    return _("You already checked in at %(space)s at %(time)s.") % values
+
+
+@transaction.atomic
+def checkin_open(
+    *,
+    member: Member,
+    space: Space,
+    via: str = CheckInVia.BUTTON,
+    by: Member | None = None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Check `member` in at `space` for today (local day), or reopen the day after a check-out.
+
+    Raises AlreadyCheckedIn if the day is open already; DomainError on a closed day, for
+    someone of another community, or when the plan's access days are used up and the plan
+    forbids going beyond (the front desk, `by` a staff member, may still check them in).
+    """
+    now = now or timezone.now()
+    if member.operator_id != space.operator_id or not member.is_active:
+        raise DomainError(_("Only members of this community can check in here."))
+    if via not in CheckInVia.values:
+        raise ValueError(f"Unknown check-in channel {via!r}.")
+    day = _local(now, space).date()
+    existing = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .filter(member=member, day=day)
+        .first()
+    )
+    if existing is not None:
+        if existing.is_open:
+            raise AlreadyCheckedIn(_already_message(existing, space), checkin=existing)
+        existing.checked_out_at = None
+        existing.save(update_fields=["checked_out_at"])
+        return existing
+    closed = ClosedDay.objects.filter(space=space, date=day).first()
+    if closed is not None or not space.hours_on(day.weekday()):
+        raise DomainError(_("%(space)s is closed today.") % {"space": space.name})
+
+    allowance = allowance_for(member, day, lock=True)
+    left = allowance.access_days_left
+    billable = left is not None and left <= 0
+    desk = by is not None and by.is_staff and by.operator_id == space.operator_id
+    if billable and allowance.membership is not None and not allowance.allows_overage and not desk:
+        raise DomainError(
+            _(
+                "You have used the %(n)s access days of your %(plan)s plan for this period. The "
+                "front desk can check you in for an extra day."
+            )
+            % {"n": allowance.access_days, "plan": allowance.plan.name}
+        )
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                member=member,
+                space=space,
+                day=day,
+                checked_in_at=now,
+                via=via,
+                membership=allowance.membership,
+                billable=billable,
+                registered_by=by if desk else None,
+            )
+    except IntegrityError:
+        # The same member, checking in twice at the same instant (a double scan).
+        existing = CheckIn.objects.select_related("space").get(member=member, day=day)
+        raise AlreadyCheckedIn(_already_message(existing, space), checkin=existing) from None
+    activity_record(
+        member=member,
+        kind=ActivityKind.CHECKED_IN,
+        space=space,
+        target=checkin,
+        occurred_at=now,
+        payload={"via": via, **({"billable": True} if billable else {})},
+    )
+    return checkin
+
+
+@transaction.atomic
+def checkin_close(*, member: Member, now: dt.datetime | None = None) -> CheckIn:
+    """Check `member` out of today's open check-in."""
+    now = now or timezone.now()
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .filter(member=member, checked_out_at__isnull=True)
+        .order_by("-checked_in_at")
+        .first()
+    )
+    if checkin is None or checkin.day != _local(now, checkin.space).date():
+        raise DomainError(_("You are not checked in today."))
+    checkin.checked_out_at = now
+    checkin.save(update_fields=["checked_out_at"])
+    return checkin
+
+
+# --- guests --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def guest_register(
+    *,
+    space: Space,
+    name: str,
+    day: dt.date,
+    by: Member,
+    host: Member | None = None,
+    kind: str = GuestKind.GUEST,
+    email: str = "",
+    company_name: str = "",
+    now: dt.datetime | None = None,
+) -> Guest:
+    """Register a guest (works for the day) or a visitor (comes to a meeting) at `space`.
+
+    A member registers their own guests; the front desk registers anyone's, or a walk-in
+    without a host. A guest uses one of the host's guest days (beyond them: billable, or
+    refused if the plan forbids it); a visitor is free. The front desk marks a guest of
+    today as arrived at once.
+    """
+    now = now or timezone.now()
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Give the guest's name."), field="name")
+    if kind not in GuestKind.values:
+        raise DomainError(_("Choose guest or visitor."), field="kind")
+    desk = by.is_staff and by.operator_id == space.operator_id
+    if by.operator_id != space.operator_id:
+        raise DomainError(_("Only members of this community can register guests here."))
+    if not desk:
+        host = by
+    if host is not None and (host.operator_id != space.operator_id or not host.is_active):
+        raise DomainError(_("The host must be a member of this community."), field="host")
+    today = _local(now, space).date()
+    if day < today:
+        raise DomainError(_("This day is already past."), field="day")
+    if day > today + dt.timedelta(days=GUEST_HORIZON_DAYS):
+        raise DomainError(_("Guests are registered up to three months ahead."), field="day")
+    closed = ClosedDay.objects.filter(space=space, date=day).first()
+    if closed is not None or not space.hours_on(day.weekday()):
+        raise DomainError(
+            _("%(space)s is closed on %(day)s.")
+            % {"space": space.name, "day": date_format(day, "l j F Y")},
+            field="day",
+        )
+    membership, billable = None, kind == GuestKind.GUEST
+    if kind == GuestKind.GUEST and host is not None:
+        allowance = allowance_for(host, day, lock=True)
+        membership = allowance.membership
+        left = allowance.guest_days_left
+        billable = left is not None and left <= 0
+        if billable and membership is not None and not allowance.allows_overage and not desk:
+            raise DomainError(
+                _(
+                    "Your %(plan)s plan includes %(n)s guest days for this period and they are "
+                    "all used. Register a visitor instead, or ask the front desk."
+                )
+                % {"plan": allowance.plan.name, "n": allowance.guest_days},
+                field="kind",
+            )
+    guest = Guest.objects.create(
+        space=space,
+        host=host,
+        name=name[:120],
+        email=email.strip()[:254],
+        company_name=company_name.strip()[:120],
+        kind=kind,
+        day=day,
+        arrived_at=now if desk and day == today else None,
+        membership=membership,
+        billable=billable,
+        registered_by=by,
+        created_at=now,
+    )
+    if host is not None:
+        activity_record(
+            member=host,
+            kind=ActivityKind.GUEST_REGISTERED,
+            space=space,
+            target=guest,
+            occurred_at=now,
+            payload={"kind": kind, **({"at_desk": True} if desk else {})},
+        )
+    return guest
+
+
+@transaction.atomic
+def guest_arrive(*, guest: Guest, now: dt.datetime | None = None) -> Guest:
+    """The front desk welcomes a registered guest."""
+    now = now or timezone.now()
+    if guest.arrived_at is not None:
+        raise DomainError(_("This guest has already arrived."))
+    if guest.day != _local(now, guest.space).date():
+        raise DomainError(_("This guest is expected on another day."))
+    guest.arrived_at = now
+    guest.save(update_fields=["arrived_at"])
+    return guest

@@ -1,0 +1,228 @@
+"""The workspace pages through HTTP: booking from the form (and being told why not), the
+calendars (page and htmx partial), finding a free room, staff pages for resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from maillage.workspace import services
+from maillage.workspace.models import Booking, ClosedDay, Resource, ResourceKind
+from maillage.workspace.tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def form(resource, day, start="10:00", end="11:00", **extra):
+    return {"resource": resource.pk, "day": f"{day:%Y-%m-%d}", "start": start, "end": end, **extra}
+
+
+def test_it_books_from_the_form_and_shows_the_booking(login, personas, ws, day):
+    client = login(personas.ines)
+    response = client.post("/bookings/new/", form(ws.jacquard, day, title="Revue de maquettes"))
+    booking = Booking.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/bookings/{booking.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Revue de maquettes" in page and "10:00–11:00" in page
+
+
+def test_it_tells_the_second_member_why_the_slot_cannot_be_booked(login, personas, ws, day):
+    login(personas.ines).post("/bookings/new/", form(ws.jacquard, day))
+    response = login(personas.hugo).post("/bookings/new/", form(ws.jacquard, day, "10:30", "11:30"))
+    assert response.status_code == 409
+    assert "Salle Jacquard is already booked from 10:00 to 11:00" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("07:00", "08:00", "the booking must fit within these hours"),
+        ("11:00", "10:00", "The end must be after the start."),
+    ],
+)
+def test_it_explains_bad_times_on_the_form(login, personas, ws, day, start, end, message):
+    response = login(personas.ines).post("/bookings/new/", form(ws.jacquard, day, start, end))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_it_explains_a_closed_day_and_a_past_day(login, personas, ws, day):
+    ClosedDay.objects.create(space=personas.filature, date=day, reason="Fête de la soie")
+    client = login(personas.ines)
+    assert (
+        "(Fête de la soie)"
+        in client.post("/bookings/new/", form(ws.jacquard, day)).content.decode()
+    )
+    past = day - dt.timedelta(days=14)
+    assert "already past" in client.post("/bookings/new/", form(ws.jacquard, past)).content.decode()
+
+
+def test_it_books_a_repetition_from_the_form(login, personas, ws, day):
+    response = login(personas.ines).post(
+        "/bookings/new/", form(ws.canuts, day, repeat="weekly", count="3")
+    )
+    assert response.status_code == 302
+    assert Booking.objects.filter(series__isnull=False).count() == 3
+
+
+def test_it_shows_the_day_calendar_and_its_htmx_partial(login, personas, ws, day):
+    services.booking_create(
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(personas.filature, day, "10:00"), ends_at=at(personas.filature, day, "11:00"),
+    )  # fmt: skip
+    client = login(personas.ines)
+    page = client.get(f"/bookings/?day={day:%Y-%m-%d}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Salle Jacquard" in html and "rc-mine" in html and "<html" in html
+    partial = client.get(f"/bookings/?day={day:%Y-%m-%d}", headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    body = partial.content.decode()
+    assert 'id="calendar"' in body and "<html" not in body
+    assert "/bookings/new/?resource=" in body  # free slots are links to book them
+
+
+def test_it_says_when_the_space_is_closed_that_day(login, personas, ws, day):
+    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7)
+    page = login(personas.ines).get(f"/bookings/?day={saturday:%Y-%m-%d}").content.decode()
+    assert "La Filature is closed that day." in page
+
+
+def test_it_shows_a_resources_week(login, personas, ws, day):
+    services.booking_create(
+        resource=ws.jacquard, member=personas.hugo,
+        starts_at=at(personas.filature, day, "14:00"), ends_at=at(personas.filature, day, "15:00"),
+    )  # fmt: skip
+    client = login(personas.ines)
+    page = client.get(f"/bookings/resources/{ws.jacquard.pk}/?week={day:%Y-%m-%d}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "14:00–15:00" in html and "Hugo" not in html
+    partial = client.get(
+        f"/bookings/resources/{ws.jacquard.pk}/?week={day:%Y-%m-%d}", headers={"HX-Request": "true"}
+    )
+    assert 'id="week"' in partial.content.decode()
+
+
+def test_it_finds_free_rooms_across_the_operators_spaces(login, personas, ws, day):
+    services.booking_create(
+        resource=ws.jacquard, member=personas.hugo,
+        starts_at=at(personas.filature, day, "10:00"), ends_at=at(personas.filature, day, "11:00"),
+    )  # fmt: skip
+    response = login(personas.ines).get(
+        f"/bookings/find/?day={day:%Y-%m-%d}&start=10:00&end=11:00&kind=room&people=4"
+    )
+    names = [a.resource.name for a in response.context["results"]]
+    assert "Salle Jacquard" not in names  # taken
+    assert {"Salle des Canuts", "Salle Panorama"} <= set(names)  # two spaces
+    assert "Sous les toits" not in names  # Le Grenier's
+
+
+def test_it_estimates_a_booking_as_the_form_changes(login, personas, ws, day):
+    response = login(personas.ines).get(
+        "/bookings/new/estimate/", {"resource": ws.jacquard.pk, "day": f"{day:%Y-%m-%d}",
+                                    "start": "10:00", "end": "12:00"},
+    )  # fmt: skip
+    estimate = response.context["quote"]["estimate"]
+    assert (estimate.minutes, estimate.credits, estimate.price) == (120, 4, 50)
+    assert "Included in your plan" in response.content.decode()
+
+
+def test_it_reads_the_day_calendar_of_fifty_rooms_in_a_fixed_number_of_queries(
+    login, personas, ws, day, django_assert_max_num_queries
+):
+    for n in range(50):
+        room = services.resource_create(space=personas.filature, kind="room", name=f"Salle {n}")
+        start = at(personas.filature, day, "09:00")
+        services.booking_create(
+            resource=room, member=personas.hugo, starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        )  # fmt: skip
+    client = login(personas.ines)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/bookings/?day={day:%Y-%m-%d}", headers={"HX-Request": "true"})
+    assert response.content.decode().count('class="rc-row"') == 54  # 4 + 50
+
+
+def test_it_lets_a_manager_add_a_room_and_close_a_day(login, personas, ws, day):
+    client = login(personas.malik)
+    response = client.post(
+        f"/staff/spaces/{personas.filature.pk}/resources/new/",
+        {"kind": "room", "name": "Salle Tisserand", "capacity": 6, "seats": 1,
+         "free_cancel_hours": 2, "position": 0, "amenities": ["screen"], "is_bookable": "on",
+         "is_active": "on", "credits_per_hour": "1.5"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    room = Resource.objects.get(name="Salle Tisserand")
+    assert (room.kind, room.amenities, room.credits_per_hour) == (
+        ResourceKind.ROOM,
+        ["screen"],
+        1.5,
+    )
+    services.booking_create(
+        resource=room, member=personas.ines,
+        starts_at=at(personas.filature, day, "10:00"), ends_at=at(personas.filature, day, "11:00"),
+    )  # fmt: skip
+    response = client.post(
+        f"/staff/spaces/{personas.filature.pk}/closed-days/",
+        {"date": f"{day:%Y-%m-%d}", "reason": "Inventaire"},
+        follow=True,
+    )
+    assert "1 booking falls on that day" in response.content.decode()
+    assert ClosedDay.objects.filter(space=personas.filature, date=day).exists()
+
+
+def test_it_refuses_a_room_with_several_seats_on_the_form(login, personas, ws):
+    response = login(personas.malik).post(
+        f"/staff/spaces/{personas.filature.pk}/resources/new/",
+        {"kind": "room", "name": "Salle X", "capacity": 6, "seats": 3, "free_cancel_hours": 2,
+         "position": 0, "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Only hot desks have several seats" in response.content.decode()
+
+
+def test_it_lets_a_member_register_a_guest(login, personas, ws, day):
+    response = login(personas.ines).post(
+        "/guests/new/",
+        {
+            "name": "Léa Roux",
+            "kind": "guest",
+            "day": f"{day:%Y-%m-%d}",
+            "space": personas.filature.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert personas.ines.guests.get().name == "Léa Roux"
+
+
+def test_it_keeps_the_member_home_page_within_its_query_budget(
+    login, personas, ws, day, django_assert_max_num_queries
+):
+    services.booking_create(
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(personas.filature, day, "10:00"), ends_at=at(personas.filature, day, "11:00"),
+    )  # fmt: skip
+    client = login(personas.ines)
+    with django_assert_max_num_queries(12):
+        page = client.get("/").content.decode()
+    assert "My next bookings" in page and "Salle Jacquard" in page
+
+
+def test_it_cuts_a_rooms_day_into_closed_past_free_and_booked_runs():
+    from maillage.workspace.selectors.calendar import Window, _free_between
+
+    runs = _free_between(
+        [(510, 720), (840, 1140)], [(600, 660, None)], Window(480, 1140), not_before=540
+    )
+    assert [(b.kind, b.start_label, b.end_label) for b in runs] == [
+        ("closed", "08:00", "08:30"),
+        ("past", "08:30", "09:00"),
+        ("free", "09:00", "10:00"),
+        ("free", "11:00", "12:00"),
+        ("closed", "12:00", "14:00"),
+        ("free", "14:00", "19:00"),
+    ]

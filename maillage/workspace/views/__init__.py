@@ -1,0 +1,1 @@
+"""Workspace pages, by area: bookings, calendar feeds, check-ins, front desk, plans, resources."""
