@@ -132,6 +132,14 @@ def member_update(
     member.save()
     if member.role == Role.MANAGER:
         member.managed_spaces.add(member.home_space)
+    if home_space is not None:
+        # Search entries carry the home space that decides "same space" visibility.
+        from maillage.members.models import Profile
+        from maillage.members.services.search import profile_reindex
+
+        profile = Profile.objects.filter(member=member).first()
+        if profile is not None:
+            profile_reindex(profile=profile)
     return member
 
 

@@ -16,6 +16,7 @@ from maillage.core.errors import DomainError
 from maillage.core.forms import SpaceForm
 from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
 from maillage.core.models import Role, Space
+from maillage.events import selectors as events_selectors
 from maillage.workspace import selectors as workspace_selectors
 
 
@@ -43,6 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": selectors.member_recent_activity(member),
             # workspace (issue 4): check-in, next bookings, what is left this month
             **workspace_selectors.member_home(member),
+            # events (issue 5): upcoming events ranked for this member
+            "events_for_you": events_selectors.for_you(member),
         },
     )
 

@@ -270,6 +270,9 @@ class MemberEngagement:
     trend: float  # relative change of the activity rate, recent vs baseline (−1 = stopped)
     segment: str
     reason_codes: tuple[tuple[str, int | float], ...]
+    # What the member did in the window: days present, events, exchange, help, meetings,
+    # hosted (events hosted), community (the four groups together).
+    facts: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def trend_label(self) -> str:
@@ -504,6 +507,7 @@ def segment_and_reasons(
     config: EngagementConfig = DEFAULT_CONFIG,
     seasonality: float = 1.0,
     member_drift: Drift | None = None,
+    sums: Mapping[str, int] | None = None,
 ) -> tuple[str, tuple[tuple[str, int | float], ...]]:
     if activity.left_on is not None and activity.left_on <= as_of:
         return GONE, (("left_days_ago", (as_of - activity.left_on).days),)
@@ -512,7 +516,8 @@ def segment_and_reasons(
     absent_days = (as_of - last_seen).days if last_seen is not None else joined_days
     if absent_days >= config.gone_after_days and joined_days >= config.gone_after_days:
         return GONE, (("absent_days", absent_days),)
-    sums = _window_sums(activity, config.window_weeks)
+    if sums is None:
+        sums = _window_sums(activity, config.window_weeks)
     if joined_days < config.newcomer_days:
         reasons: list[tuple[str, int | float]] = [("joined_days_ago", joined_days)]
         reasons.append(("events", sums["events"]))
@@ -571,7 +576,8 @@ def engagement(
         current = score(activity, config)
         level = level_for(current, previous_level, config)
     member_drift = drift(activity, as_of, config, seasonality)
-    segment, reasons = segment_and_reasons(activity, as_of, config, seasonality, member_drift)
+    sums = _window_sums(activity, config.window_weeks)
+    segment, reasons = segment_and_reasons(activity, as_of, config, seasonality, member_drift, sums)
     return MemberEngagement(
         member_id=activity.member_id,
         level=level,
@@ -580,6 +586,7 @@ def engagement(
         trend=round(member_drift.trend, 3) if member_drift is not None else 0.0,
         segment=segment,
         reason_codes=reasons,
+        facts=sums,
     )
 
 
@@ -771,8 +778,11 @@ def reason(
         else engagement_or_codes
     )
     first = [_plural(words[c], v, lang) for c, v in codes.items() if c in _FIRST_CLAUSE]
-    community = [_plural(words[c], v, lang) for c, v in codes.items() if c in _COMMUNITY_CLAUSE]
-    community += [_plural(words[c[3:]], 0, lang) for c in codes if c.startswith("no_")]
+    community = [
+        _plural(words[c], v, lang) if c in _COMMUNITY_CLAUSE else _plural(words[c[3:]], 0, lang)
+        for c, v in codes.items()
+        if c in _COMMUNITY_CLAUSE or c.startswith("no_")
+    ]
     clauses = [", ".join(first)] if first else []
     if community:
         clause = ", ".join(community)

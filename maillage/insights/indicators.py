@@ -79,6 +79,7 @@ class Indicator:
     source: str = ""
     additive: bool = False  # cells add up over spaces (and breakdowns) to the total
     breakdowns: tuple[str, ...] = ()  # e.g. the segments; () for a single value
+    uses_segments: bool = False  # needs members' segments at the period's end (or start)
 
     def cells(self, aggregates: Aggregates) -> dict[str, Computed]:
         """{breakdown: Computed}; the key is "" for an indicator without breakdowns."""
@@ -160,6 +161,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=5,
         compute=_count("members"),
         additive=True,
+        uses_segments=True,
     ),
     Indicator(
         id="members_by_segment",
@@ -180,6 +182,7 @@ INDICATORS: tuple[Indicator, ...] = (
         additive=True,
         breakdowns=SEGMENT_KEYS,
         source="Orbit Model (levels), our segment rules",
+        uses_segments=True,
     ),
     Indicator(
         id="active_members",
@@ -234,6 +237,7 @@ INDICATORS: tuple[Indicator, ...] = (
         compute=_drifting,
         additive=True,
         source="CHAOSS Inactive Contributors",
+        uses_segments=True,
     ),
     Indicator(
         id="tenant_coworker_conversion",
@@ -250,6 +254,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="percent",
         min_cohort=10,
         compute=_percent("tenants_now_coworkers", "tenants_at_start"),
+        uses_segments=True,
     ),
     Indicator(
         id="event_participation_rate",

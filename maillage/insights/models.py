@@ -113,6 +113,7 @@ class MemberEngagementSnapshot(models.Model):
     trend = models.FloatField()
     segment = models.CharField(max_length=12, choices=Segment.choices)
     reasons = models.JSONField(default=list)  # [[code, value], ...] from engagement.py
+    facts = models.JSONField(default=dict)  # days present, events, exchange... in the window
     last_seen_on = models.DateField(null=True, blank=True)
     last_event_on = models.DateField(null=True, blank=True)  # on the latest run's rows only
 

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -112,7 +112,16 @@ def insights_recompute(
     step("daily counts", began)
 
     began = time.monotonic()
-    month_ends = _month_ends(today, history_months if full else 1)
+    # Segments need weeks of history: none for month ends too close to the ledger's start.
+    first_day = DailyActivityCount.objects.filter(operator=operator).aggregate(first=Min("day"))[
+        "first"
+    ]
+    warm_up = dt.timedelta(days=7 * config.window_weeks)
+    month_ends = [
+        day
+        for day in _month_ends(today, history_months if full else 1)
+        if first_day is not None and day >= first_day + warm_up
+    ]
     existing = set(
         MemberEngagementSnapshot.objects.filter(operator=operator, day__in=month_ends)
         .values_list("day", flat=True)
@@ -432,6 +441,7 @@ def _snapshot_row(operator, as_of, home_space_id, activity, result, last_event_o
         trend=result.trend,
         segment=result.segment,
         reasons=[list(code) for code in result.reason_codes],
+        facts=dict(result.facts),
         last_seen_on=activity.last_seen_on,
         last_event_on=last_event_on,
     )
@@ -592,12 +602,19 @@ def _conversion(operator: Operator, period: Period, spaces: dict) -> None:
 
 def _indicators(operator: Operator, today: dt.date, months: int) -> int:
     written = 0
+    snapshot_days = set(
+        MemberEngagementSnapshot.objects.filter(operator=operator)
+        .values_list("day", flat=True)
+        .distinct()
+    )
     for period in periods(today, months):
         aggregates = period_aggregates(operator, period)
         rows: list[IndicatorValue] = []
         for indicator in ind.ready():
             if indicator.window != period.window:
                 continue
+            if indicator.uses_segments and period.end not in snapshot_days:
+                continue  # no segments on that day (before the ledger had enough history)
             if indicator.id == "tenant_coworker_conversion" and not any(
                 "tenants_at_start" in a for a in aggregates.values()
             ):

@@ -44,6 +44,7 @@ evaluations plus a blossom on ~1,500 edges: about 0.3 s of CPU (docs/benchmarks.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
@@ -91,18 +92,27 @@ def _complementarity(weights: Weights) -> Callable[[MemberId, MemberId], int]:
     return call
 
 
-def _staleness(met_pairs: Collection[frozenset] | Mapping[frozenset, float]):
+def _staleness(met_pairs: Collection[frozenset] | Mapping[frozenset, object]):
     """met pair → how long ago, as an integer in [0, SCALE] (SCALE: the oldest)."""
     if not isinstance(met_pairs, Mapping) or not met_pairs:
         return lambda pair: SCALE
-    times = met_pairs
+    times = {pair: _number(when) for pair, when in met_pairs.items()}
     newest, oldest = max(times.values()), min(times.values())
-    span = (newest - oldest) or 1
+    span = (newest - oldest) or 1.0
 
     def stale(pair: frozenset) -> int:
         return round(SCALE * (newest - times.get(pair, oldest)) / span)
 
     return stale
+
+
+def _number(when: object) -> float:
+    """A round index, a timestamp, or a date(time), as a number that grows with time."""
+    if isinstance(when, dt.datetime):
+        return when.timestamp()
+    if isinstance(when, dt.date):
+        return float(when.toordinal())
+    return float(when)  # type: ignore[arg-type]
 
 
 def group_sizes(n: int, group_size: int) -> list[int]:
@@ -320,7 +330,7 @@ def form_round(
     """The groups of one round: everyone exactly once (see the module docstring).
 
     `met_pairs`: pairs who already met (a set of frozensets), or a mapping pair → when they
-    last met (any increasing number: a round index, a timestamp). `weights`: complementarity
+    last met (a round index, a timestamp, a date or an aware datetime). `weights`: complementarity
     of a pair in [0, 1], as a mapping of frozensets or a function (a, b) → float. `seed`
     shuffles the order of participants, which breaks ties between equal choices.
     """

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from maillage.core.access import Viewer
@@ -132,7 +132,9 @@ def visible_entries_q(viewer: Viewer, prefix: str = "") -> Q:
     own = Q()
     if viewer.user is not None:
         own = Q(**{f"{p}profile__member__user_id": viewer.user.pk})
-    return ((q & listed) | own) & Q(**{f"{p}profile__member__left_on__isnull": True})
+    # An entry written before the member moved to another space fails closed until reindexed.
+    current = Q(**{f"{p}space_id": F(f"{p}profile__member__home_space_id")})
+    return ((q & listed) | own) & current & Q(**{f"{p}profile__member__left_on__isnull": True})
 
 
 def _staff_space_ids(viewer: Viewer) -> set[int]:

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -92,7 +92,7 @@ CONCEPT_WEIGHTS = {"offers": 2.0, "skills": 1.8, "needs": 0.9}
 LINK_MIN_SCORE = 0.7
 LINK_MARGIN = 0.15  # concepts scoring this much below the best link are left out
 LINK_LIMIT = 5
-FAR_POOL = 200  # candidate entries per way of matching, beyond the viewer's operators
+FAR_POOL = 100  # candidate entries per way of matching, beyond the viewer's operators
 SAME_SPACE_BOOST = 1.5
 SAME_OPERATOR_BOOST = 1.25
 
@@ -386,21 +386,17 @@ def _match_and_rank(term: Term) -> tuple[EntrySQL, EntrySQL]:
     return match, rank
 
 
-def _branch(
-    qs: QuerySet, *, score, term: int, pool: tuple[str, tuple] | None = None
-) -> tuple[str, tuple]:
-    """One way of matching as SQL rows (profile, score, query word, pool size)."""
-    counted = (
-        RawSQL(pool[0], pool[1], output_field=IntegerField())  # noqa: S611 (compiled SQL)
-        if pool
-        else Value(0, output_field=IntegerField())
-    )
+def _branch(qs: QuerySet, *, score, term: int, far: bool, limit: int | None = None):
+    """One way of matching as candidate rows: (entry, profile, score, query word, far)."""
     qs = qs.annotate(
+        m_entry=F("id"),
         m_profile=F("profile_id"),
         m_score=Cast(score, FloatField()),
         m_term=Value(term, output_field=IntegerField()),
-        m_pool=counted,
-    ).values_list("m_profile", "m_score", "m_term", "m_pool")
+        m_far=Value(int(far), output_field=IntegerField()),
+    ).values_list("m_entry", "m_profile", "m_score", "m_term", "m_far")
+    if limit is not None:
+        qs = qs[:limit]
     return qs.query.get_compiler(using=qs.db).as_sql()
 
 
@@ -413,16 +409,27 @@ class _Scope:
 
     operators: tuple[int, ...]
     home_spaces: tuple[int, ...]
-    far: Q  # entries of other operators the viewer may see at all (cheap columns only)
+    wide: tuple[str, ...]  # visibilities that reach the viewer from other operators
+    near_only: bool = False  # a filter on one of the viewer's spaces: the network is out
+
+    @property
+    def near(self) -> Q:
+        return Q(operator_id__in=self.operators)
+
+    @property
+    def far(self) -> Q:
+        """Entries of other operators the viewer may see at all (cheap columns only)."""
+        return Q(visibility__in=self.wide) & ~Q(operator_id__in=self.operators)
 
     @classmethod
-    def of(cls, viewer: Viewer) -> _Scope:
+    def of(cls, viewer: Viewer, *, near_only: bool = False) -> _Scope:
         operators = tuple(sorted({r.operator_id for r in viewer.records}))
-        wide = [Visibility.PUBLIC, Visibility.NETWORK] if operators else [Visibility.PUBLIC]
+        wide = (Visibility.PUBLIC, Visibility.NETWORK) if operators else (Visibility.PUBLIC,)
         return cls(
             operators=operators,
             home_spaces=tuple(sorted({r.home_space_id for r in viewer.records})),
-            far=Q(visibility__in=wide) & ~Q(operator_id__in=operators),
+            wide=tuple(str(v) for v in wide),
+            near_only=near_only,
         )
 
     def proximity(self) -> Case:
@@ -435,54 +442,54 @@ class _Scope:
         )
 
 
-def _near_match(term: Term, scope: _Scope) -> EntrySQL | None:
-    """On PostgreSQL, the viewer's operators as part of the full-text query itself: the
-    tsvector holds a `#op<id>` lexeme (migration 0003), so the GIN index intersects both and
-    the heap is read for nearby matches only, not for every match in the network."""
-    if connection.vendor != "postgresql" or not scope.operators:
+def _scoped_match(term: Term, scope: _Scope, *, near: bool) -> EntrySQL | None:
+    """On PostgreSQL, where to look as part of the full-text query itself: the tsvector holds
+    `#op<operator id>` and `#v<visibility>` lexemes (migration 0003), so the GIN index alone
+    finds the candidates within the viewer's operators (`near`) or visible to them across the
+    network, and the table is read for those only, never for every match in the network."""
+    if connection.vendor != "postgresql":
         return None
     parts, params = _tsquery_parts(term)
-    operators = " | ".join(f"'#op{int(o)}'" for o in scope.operators)
+    mine = " | ".join(f"'#op{int(o)}'" for o in scope.operators)
+    if near:
+        where = mine
+    else:
+        wide = " | ".join(f"'#v{v}'" for v in scope.wide)
+        where = f"({wide}) & !({mine})" if mine else wide
     tsquery = "((" + " || ".join(parts) + ") && %s::tsquery)"
     return EntrySQL(
         '{entry}."search_vector" @@ ' + tsquery,
-        [*params, operators],
+        [*params, where],
         output_field=BooleanField(),
     )
 
 
-def _pool(scope: _Scope, candidates: QuerySet) -> tuple[QuerySet, tuple[str, tuple]]:
-    """At most FAR_POOL candidate entry ids from the rest of the network, and the SQL that
-    counts them (to tell the person when the network's matches were cut short)."""
-    pool = candidates.filter(scope.far).values("id")[:FAR_POOL]
-    sql, params = pool.query.get_compiler(using=pool.db).as_sql()
-    return pool, (f"(SELECT COUNT(*) FROM ({sql}) AS p)", params)  # noqa: S608
-
-
-def _text_branches(base: QuerySet, terms: Sequence[Term], scope: _Scope) -> list:
+def _text_branches(terms: Sequence[Term], scope: _Scope) -> list:
     weight = Case(
         *[When(section=s, then=Value(w)) for s, w in TEXT_WEIGHTS.items()],
         default=Value(0.0),
         output_field=FloatField(),
     )
     branches = []
+    entries = SearchEntry.objects.all()
     for i, term in enumerate(terms):
         match, rank = _match_and_rank(term)
         # weight × (1 + r / (1 + r)): every match counts, a better one a little more.
         score = weight * (Value(1.0) + rank / (Value(1.0) + rank)) * scope.proximity()
         if scope.operators:
-            near = base.filter(operator_id__in=scope.operators)
-            near = near.filter(_near_match(term, scope) or match)
-            branches.append(_branch(near, score=score, term=i))
-        pool, counted = _pool(scope, SearchEntry.objects.filter(match))
-        branches.append(_branch(base.filter(id__in=pool), score=score, term=i, pool=counted))
+            near = _scoped_match(term, scope, near=True)
+            near = entries.filter(near) if near else entries.filter(scope.near, match)
+            branches.append(_branch(near, score=score, term=i, far=False))
+        if not scope.near_only:
+            far = _scoped_match(term, scope, near=False)
+            far = entries.filter(far) if far else entries.filter(scope.far, match)
+            branches.append(_branch(far, score=score, term=i, far=True, limit=FAR_POOL))
     return branches
 
 
-def _concept_branches(
-    base: QuerySet, concepts: Sequence[LinkedConcept], n_terms: int, scope: _Scope
-) -> list:
+def _concept_branches(concepts: Sequence[LinkedConcept], n_terms: int, scope: _Scope) -> list:
     branches = []
+    entries = SearchEntry.objects.all()
     for i in range(n_terms):
         mine = [c for c in concepts if i in c.terms]
         if not mine:
@@ -525,43 +532,64 @@ def _concept_branches(
         for match, score in ways:
             score = score * scope.proximity()
             if scope.operators:
-                near = base.filter(operator_id__in=scope.operators, **match)
-                branches.append(_branch(near, score=score, term=i))
-            pool, counted = _pool(scope, SearchEntry.objects.filter(**match))
-            far = base.filter(id__in=pool).filter(**match)
-            branches.append(_branch(far, score=score, term=i, pool=counted))
+                near = entries.filter(scope.near, **match)
+                branches.append(_branch(near, score=score, term=i, far=False))
+            if not scope.near_only:
+                far = entries.filter(scope.far).filter(**match)
+                branches.append(_branch(far, score=score, term=i, far=True, limit=FAR_POOL))
     return branches
 
 
 def _ranked_page(
-    branches: list[tuple[str, tuple]], *, offset: int, limit: int
+    branches: list[tuple[str, tuple]], gate: QuerySet, *, offset: int, limit: int
 ) -> tuple[list[int], int, bool]:
     """Profile ids of one page, best first; the number of matching profiles; and whether a
-    pool of network candidates was full (then there may be more matches than counted)."""
+    pool of network candidates was full (then there may be more matches than counted).
+
+    Candidates come first, from the search indexes alone (bounded: the viewer's operators
+    in full, FAR_POOL rows per way of matching beyond them); then the privacy gate, applied
+    once to all of them (`gate`: visible entries, with the filters); then the ranking."""
     union = " UNION ALL ".join(
         f"SELECT * FROM ({sql}) AS b{i}"  # noqa: S608 (our own compiled SQL)
         for i, (sql, _) in enumerate(branches)
     )
     params: list = [p for _, ps in branches for p in ps]
+    visible = gate.filter(id__in=RawSQL("SELECT m_entry FROM c", [])).values("id")
+    gate_sql, gate_params = visible.query.get_compiler(using=visible.db).as_sql()
     sql = f"""
-        SELECT profile_id, score, COUNT(*) OVER () AS total, MAX(pool) OVER () AS pool FROM (
+        WITH c AS ({union})
+        SELECT profile_id, score, COUNT(*) OVER () AS total FROM (
             SELECT m_profile AS profile_id, SUM(m_score) AS score,
                    COUNT(DISTINCT m_term) AS coverage,
-                   MAX(COUNT(DISTINCT m_term)) OVER () AS best,
-                   MAX(m_pool) AS pool
-            FROM ({union}) AS m
+                   MAX(COUNT(DISTINCT m_term)) OVER () AS best
+            FROM c
+            WHERE m_entry IN ({gate_sql})
             GROUP BY m_profile
         ) AS g
         WHERE coverage = best
         ORDER BY score DESC, profile_id DESC
         LIMIT %s OFFSET %s
     """  # noqa: S608 (only our own compiled SQL; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+    pools = f"""
+        WITH c AS ({union})
+        SELECT COUNT(*) FROM c WHERE m_far = 1 GROUP BY m_term
+    """  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The search tables are small and hot: random reads cost little more than
+            # sequential ones. Said for this query only, the planner then follows the indexes
+            # (concept → offer → entry) instead of hashing whole tables as it would with the
+            # default cost for spinning disks. Production servers on SSDs usually set it.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+        cursor.execute(sql, [*params, *gate_params, limit, offset])
         rows = cursor.fetchall()
+        capped = False
+        if rows:
+            cursor.execute(pools, params)
+            capped = any(n >= FAR_POOL for (n,) in cursor.fetchall())
     if not rows:
         return [], 0, False
-    return [row[0] for row in rows], rows[0][2], (rows[0][3] or 0) >= FAR_POOL
+    return [row[0] for row in rows], rows[0][2], capped
 
 
 def _browse_page(base: QuerySet, *, offset: int, limit: int) -> tuple[list[int], int]:
@@ -583,8 +611,8 @@ def _browse_page(base: QuerySet, *, offset: int, limit: int) -> tuple[list[int],
     return [row[0] for row in rows], rows[0][1]
 
 
-def _ranked_count(branches: list[tuple[str, tuple]]) -> tuple[int, bool]:
-    _ids, total, capped = _ranked_page(branches, offset=0, limit=1)
+def _ranked_count(branches: list[tuple[str, tuple]], gate: QuerySet) -> tuple[int, bool]:
+    _ids, total, capped = _ranked_page(branches, gate, offset=0, limit=1)
     return total, capped
 
 
@@ -682,15 +710,13 @@ def directory_search(
     if query.offers and not offer_concepts:
         ids, count, capped = [], 0, False
     elif terms:
-        scope = _Scope.of(viewer)
-        branches = _text_branches(base, terms, scope) + _concept_branches(
-            base, concepts, len(terms), scope
-        )
+        scope = _Scope.of(viewer, near_only=bool(query.space_id or here_space))
+        branches = _text_branches(terms, scope) + _concept_branches(concepts, len(terms), scope)
         ids, count, capped = _ranked_page(
-            branches, offset=(query.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            branches, base, offset=(query.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
         if not ids and query.page > 1:
-            count, capped = _ranked_count(branches)
+            count, capped = _ranked_count(branches, base)
     elif query.is_search:  # only stopwords
         ids, count, capped = [], 0, False
     else:

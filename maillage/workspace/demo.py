@@ -189,6 +189,7 @@ def load_workspace(
         plans = _plans()
         memberships = _memberships(plans)
         _closed_days()
+        _this_months_days()
     say(f"Workspace: {resources} resources, {len(plans)} plans, {memberships} memberships.")
     bookings = _bookings(rng)
     checkins = _today(rng)
@@ -254,6 +255,21 @@ def _memberships(plans: dict[tuple[int, str], Plan]) -> int:
             )
         )
     return services.membership_start_many(rows)
+
+
+def _this_months_days() -> int:
+    """This month's days at the space, from the demo ledger's check-in lines, so that what
+    is left of each plan matches the history (the lines themselves stay as they are)."""
+    from maillage.core.models import Activity, ActivityKind
+
+    first = timezone.localdate().replace(day=1)
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=timezone.get_current_timezone())
+    lines = Activity.objects.filter(
+        kind=ActivityKind.CHECKED_IN, occurred_at__gte=start, space__isnull=False
+    ).values_list("member_id", "space_id", "occurred_at")
+    return services.checkin_import_many(
+        services.CheckInRow(member_id=m, space_id=s, checked_in_at=at) for m, s, at in lines
+    )
 
 
 def _closed_days() -> None:

@@ -245,7 +245,7 @@ def people_latency(ctx: Context, members: int, samples: int) -> Iterator[Result]
 
 def roulette_results(ctx: Context, members: int) -> Iterator[Result]:
     ctx.log("roulette: 40 members, 39 rounds")
-    network = network_for(max(1_000, members * 2), 10)
+    network = network_for(max(100, members * 2), 10)
     people = [p for p in observable_people(network) if not p.opted_out]
     group = people[:40]
     by_id = {p.member_id: p for p in people}

@@ -40,7 +40,7 @@ def bench(*args):
 
 def test_it_names_the_benchmarks_when_one_is_unknown():
     with pytest.raises(
-        CommandError, match=r"Unknown benchmark 'nope'; choose one of: generator, home.*all"
+        CommandError, match=r"Unknown benchmark 'nope'; choose one of: .*generator.*home.*all"
     ):
         call_command("bench", "nope")
 

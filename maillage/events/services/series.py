@@ -145,7 +145,11 @@ def series_extend(
     """Materialise the series' occurrences up to `until` (default: the horizon from today).
     Idempotent: days already there, skipped days and past days are left alone."""
     now = now or timezone.now()
-    series = EventSeries.objects.select_for_update().select_related("space").get(pk=series.pk)
+    series = (
+        EventSeries.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .get(pk=series.pk)
+    )
     if series.ended_at is not None:
         return []
     tz = tz_of(series.space)

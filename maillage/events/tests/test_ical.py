@@ -58,7 +58,7 @@ def test_it_writes_one_event_as_a_valid_calendar_file(personas, make_event, room
 
 def test_it_raises_the_sequence_on_a_change_and_marks_a_cancellation(personas, make_event):
     event = make_event()
-    services.event_update(event=event, by=personas.malik, title="Déjeuner (salle du haut)")
+    event = services.event_update(event=event, by=personas.malik, title="Déjeuner (salle du haut)")
     (vevent,) = check_rfc5545(ical.event_ics(event)).walk("VEVENT")
     assert int(vevent["SEQUENCE"]) == 1
     services.event_cancel(event=event, by=personas.malik)

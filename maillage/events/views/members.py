@@ -43,6 +43,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     for event in events:
         event.my_answer = answers.get(event.pk)
         event.seats_label = selectors.seats_label(event)
+        event.local_day = event.starts_at.astimezone(event.tz).date()
     return render(
         request,
         "events/event_list.html",
@@ -76,6 +77,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "can_change": viewer.is_authenticated and access.may_change(viewer, event),
         "can_approve": viewer.is_authenticated and access.may_approve(viewer, event),
         "hosts": list(event.hosts.all()),
+        "host_ids": access.host_ids(event),
         "guest_range": range(0, event.max_guests + 1),
     }
     if record is None:

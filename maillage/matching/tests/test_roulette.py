@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 
@@ -52,6 +53,9 @@ def test_it_repeats_the_least_recent_pairs_when_everyone_has_met() -> None:
     # Round 0: a–b, c–d; round 1: a–c, b–d; round 2: a–d, b–c. Round 0's pairs are the oldest.
     met = {pair(A, B): 0, pair(C, D): 0, pair(A, C): 1, pair(B, D): 1, pair(A, D): 2, pair(B, C): 2}
     assert form_round([A, B, C, D], met) == [(A, B), (C, D)]
+    day = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    dated = {p: day + dt.timedelta(weeks=week) for p, week in met.items()}
+    assert form_round([A, B, C, D], dated) == [(A, B), (C, D)]
 
 
 @pytest.mark.parametrize(

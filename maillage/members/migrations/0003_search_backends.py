@@ -2,9 +2,9 @@
 #
 # PostgreSQL: a stored generated column `search_vector` = French ∪ English tsvector of `text`
 # (the text is already unaccented by the analyser, so no `unaccent` extension is needed, and
-# no extension at all: nothing here needs a superuser) plus one `#op<operator id>` lexeme
-# (no parser ever makes a `#`), so that a search within the viewer's operators is a single
-# GIN lookup; a GIN index on it; two small partial indexes over the one "name" entry each
+# no extension at all: nothing here needs a superuser) plus `#op<operator id>` and
+# `#v<visibility>` lexemes (no parser ever makes a `#`), so that finding candidates within
+# the viewer's operators, or visible across the network, is a single GIN lookup; a GIN index on it; two small partial indexes over the one "name" entry each
 # profile has, which browsing lists newest first (optionally within one space); and
 # (operator, section) for skill matches within the viewer's operators. A generated column rather than an expression index:
 # ranking (ts_rank) then reads the stored vector instead of re-parsing every matching text.
@@ -24,7 +24,7 @@ PG_FORWARD = [
     GENERATED ALWAYS AS (
         to_tsvector('french'::regconfig, coalesce(text, ''))
         || to_tsvector('english'::regconfig, coalesce(text, ''))
-        || array_to_tsvector(ARRAY['#op' || operator_id::text])
+        || array_to_tsvector(ARRAY['#op' || operator_id::text, '#v' || visibility])
     ) STORED
     """,
     "CREATE INDEX members_searchentry_vector ON members_searchentry USING gin (search_vector)",

@@ -533,7 +533,8 @@ def test_it_finds_skills_through_the_taxonomy_only_in_visible_sections(personas)
         paul, offers=[("Identité visuelle pour TPE", [graphic])], visibility=Visibility.OPERATOR
     )
     with translation.override("en"):
-        assert names(search(personas.ines, "grafiste")) == ["Paul Girard", "Lucie Garnier"]
+        # Lucie works beside Inès: people one can meet rank first.
+        assert names(search(personas.ines, "grafiste")) == ["Lucie Garnier", "Paul Girard"]
         page = search(personas.hugo, "grafiste")
     assert names(page) == ["Paul Girard"] and page.count == 1
     (reason,) = page.results[0].reasons
@@ -555,3 +556,25 @@ def test_it_keeps_staff_of_another_operator_out(personas):
     profile_of(person("Paul", "Girard", personas.filature), headline="Marqueteur")
     assert search(personas.zoe, "marqueteur").count == 0
     assert search(personas.zoe).count == 0
+
+
+def test_it_looks_at_a_bounded_pool_of_the_wider_network_but_all_of_ones_own(personas, monkeypatch):
+    """Cost must not grow with the network: beyond the viewer's operators, search considers
+    at most FAR_POOL candidates per way of matching, and says when there may be more."""
+    from maillage.members import selectors_directory
+
+    monkeypatch.setattr(selectors_directory, "FAR_POOL", 2)
+    for i in range(3):
+        profile_of(person(f"Near{i}", "Ruche", personas.quai), headline="Marqueteuse")
+        profile_of(
+            person(f"Far{i}", "Grenier", personas.grenier_space),
+            headline="Marqueteuse",
+            visibility=Visibility.NETWORK,
+        )
+    page = search(personas.ines, "marqueteuse")
+    found = names(page)
+    assert {f"Near{i} Ruche" for i in range(3)} <= set(found)
+    assert len(found) == 5 and page.count == 5 and page.count_capped
+    assert found[:3] == sorted(found[:3], key=lambda n: "Grenier" in n)  # near ones first
+    alone = search(personas.ines, "marqueteuse", space_id=personas.quai.pk)
+    assert alone.count == 3 and not alone.count_capped

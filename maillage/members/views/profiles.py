@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.core.errors import DomainError
@@ -384,9 +385,9 @@ def profile_edit_need_reopen(request: HttpRequest, need_id: int) -> HttpResponse
 # --- the wizard ------------------------------------------------------------------------------
 
 WIZARD_STEPS = (
-    (1, _("Who I am")),
-    (2, _("What I offer")),
-    (3, _("What I'm looking for")),
+    (1, gettext_lazy("Who I am")),
+    (2, gettext_lazy("What I offer")),
+    (3, gettext_lazy("What I'm looking for")),
 )
 
 

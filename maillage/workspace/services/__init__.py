@@ -13,7 +13,9 @@ from maillage.workspace.services.bookings import (
 )
 from maillage.workspace.services.checkins import (
     AlreadyCheckedIn,
+    CheckInRow,
     checkin_close,
+    checkin_import_many,
     checkin_open,
     checkin_token,
     checkin_token_check,
@@ -45,6 +47,7 @@ from maillage.workspace.services.resources import (
 
 __all__ = [
     "AlreadyCheckedIn",
+    "CheckInRow",
     "MembershipRow",
     "SlotTaken",
     "booking_cancel",
@@ -54,6 +57,7 @@ __all__ = [
     "calendar_feed_get_or_create",
     "calendar_feed_revoke",
     "checkin_close",
+    "checkin_import_many",
     "checkin_open",
     "checkin_token",
     "checkin_token_check",

@@ -13,6 +13,8 @@ yesterday's) from today's.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -282,3 +284,65 @@ def guest_arrive(*, guest: Guest, now: dt.datetime | None = None) -> Guest:
     guest.arrived_at = now
     guest.save(update_fields=["arrived_at"])
     return guest
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    """A past day at a space, to import (history whose ledger lines already exist)."""
+
+    member_id: int
+    space_id: int
+    checked_in_at: dt.datetime
+
+
+@transaction.atomic
+def checkin_import_many(rows: Iterable[CheckInRow], *, batch_size: int = 5_000) -> int:
+    """Record past check-ins in bulk (imports, the demo), without ledger lines: the history
+    they come from is already in the ledger. One per member and local day (later ones of a
+    day are skipped); each counts against the plan in time order, like `checkin_open`.
+    Returns how many were made."""
+    from maillage.core.models import Member
+    from maillage.workspace.models import Membership
+
+    rows = sorted(rows, key=lambda r: r.checked_in_at)
+    spaces = {s.pk: s for s in Space.objects.filter(pk__in={r.space_id for r in rows})}
+    members = dict(
+        Member.objects.filter(pk__in={r.member_id for r in rows}).values_list("pk", "operator_id")
+    )
+    memberships: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(member_id__in=members).select_related("plan"):
+        memberships.setdefault(m.member_id, []).append(m)
+    taken = set(CheckIn.objects.filter(member_id__in=members).values_list("member_id", "day"))
+    used: dict[tuple[int, object], int] = {}
+    made = []
+    for row in rows:
+        space = spaces[row.space_id]
+        if members.get(row.member_id) != space.operator_id:
+            raise DomainError(_("Only members of this community can check in here."))
+        day = _local(row.checked_in_at, space).date()
+        if (row.member_id, day) in taken:
+            continue
+        taken.add((row.member_id, day))
+        membership = next((m for m in memberships.get(row.member_id, []) if m.covers(day)), None)
+        billable = True
+        if membership is not None and not membership.is_paused_on(day):
+            key = (membership.pk, day.replace(day=1) if membership.plan.period == "month" else 0)
+            count = used.get(key, 0)
+            billable = (
+                membership.plan.access_days is not None and count >= membership.plan.access_days
+            )
+            used[key] = count + (0 if billable else 1)
+        made.append(
+            CheckIn(
+                member_id=row.member_id,
+                space=space,
+                day=day,
+                checked_in_at=row.checked_in_at,
+                checked_out_at=row.checked_in_at + dt.timedelta(hours=7),
+                via=CheckInVia.BUTTON,
+                membership=membership,
+                billable=billable,
+            )
+        )
+    CheckIn.objects.bulk_create(made, batch_size=batch_size)
+    return len(made)

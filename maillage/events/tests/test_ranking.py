@@ -1,0 +1,145 @@
+"""Ranking events for a member (pure), and the home page's "for you" card (database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from maillage.events import ranking, selectors, services
+from maillage.events.models import Attendance, EventVisibility, Rsvp
+from maillage.members.models import Interest, Profile
+
+INES = ranking.MemberFeatures(
+    member_id=1, operator_id=10, home_space_id=100, interests=frozenset({7, 8}),
+    skills=frozenset({50}), kinds={"lunch": 3}, known=frozenset({2, 3}),
+)  # fmt: skip
+
+
+def event(event_id, **kw):
+    defaults = {"operator_id": 10, "space_id": 100, "kind": "talk", "hours_until": 48.0}
+    defaults.update(kw)
+    return ranking.EventFeatures(event_id=event_id, **defaults)
+
+
+def order(events, member=INES):
+    return [s.event_id for s in ranking.rank(member, events, k=len(events))]
+
+
+def test_it_puts_an_event_matching_the_members_interests_first():
+    assert order([event(1), event(2, interests=frozenset({7}))]) == [2, 1]
+
+
+def test_it_prefers_skills_and_the_types_of_event_already_enjoyed():
+    assert order([event(1), event(2, skills=frozenset({50}))]) == [2, 1]
+    assert order([event(1), event(2, kind="lunch")]) == [2, 1]
+
+
+def test_it_prefers_events_where_people_not_met_yet_are_going():
+    strangers = event(1, going=frozenset({20, 21, 22}))
+    friends = event(2, going=frozenset({2, 3}))
+    nobody = event(3)
+    assert order([nobody, friends, strangers]) == [1, 2, 3]
+    (scored,) = ranking.rank(INES, [strangers], k=1)
+    assert dict(scored.reasons)["new_people"] == 3
+
+
+def test_it_prefers_the_members_own_space_then_operator_then_network():
+    home = event(1)
+    other_space = event(2, space_id=101)
+    network = event(3, operator_id=11, space_id=300)
+    assert order([network, other_space, home]) == [1, 2, 3]
+
+
+def test_it_prefers_sooner_events_and_lowers_full_ones():
+    assert order([event(1, hours_until=24 * 20), event(2, hours_until=24)]) == [2, 1]
+    assert order([event(1, full=True), event(2)]) == [2, 1]
+
+
+def test_it_does_not_count_the_member_among_the_people_going():
+    alone = ranking.score(INES, event(1, going=frozenset({1})))
+    assert "new_people" not in dict(alone.reasons)
+
+
+def test_it_breaks_ties_by_time_then_id_and_returns_k():
+    events = [event(i, hours_until=10.0) for i in (5, 3, 4)]
+    assert order(events) == [3, 4, 5]
+    assert len(ranking.rank(INES, events, k=2)) == 2
+
+
+# --- the home page ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_ranks_for_ines_the_events_of_her_interests_and_hides_those_she_answered(
+    personas, make_event, members
+):
+    cooking = Interest.objects.get(slug="cuisine")
+    profile, _ = Profile.objects.get_or_create(member=personas.ines)
+    profile.interests.add(cooking)
+    plain = make_event(title="Conférence", kind="talk", start="09:00", end="10:00")
+    cook = make_event(title="Atelier cuisine", kind="workshop", interests=[cooking],
+                      start="14:00", end="15:00")  # fmt: skip
+    answered = make_event(title="Déjà répondu", start="16:00", end="17:00")
+    services.event_rsvp(event=answered, member=personas.ines, status="going")
+    services.event_rsvp(event=plain, member=members[0], status="going")
+    result = selectors.for_you(personas.ines)
+    titles = [item.event.title for item in result["items"]]
+    assert titles == ["Atelier cuisine", "Conférence"]
+    assert result["going_to"] == 1
+    assert result["items"][0].reasons[0] == "For you: Cooking"
+    assert "1 person you have not met yet is going" in result["items"][1].reasons
+
+
+@pytest.mark.django_db
+def test_it_knows_whom_a_member_already_met_at_events(personas, make_event, members):
+    past = make_event(title="Passé")
+    for member in (personas.ines, members[0]):
+        services.event_rsvp(event=past, member=member, status="going")
+    Rsvp.objects.filter(event=past).update(attendance=Attendance.ATTENDED)
+    features = selectors.member_features(personas.ines, now=past.ends_at + dt.timedelta(days=1))
+    assert features.known == frozenset({members[0].pk})
+    assert features.kinds == {"lunch": 1}
+
+
+@pytest.mark.django_db
+def test_it_shows_network_events_of_other_operators_but_not_their_members_events(
+    personas, make_event
+):
+    make_event(by=personas.zoe, space=personas.grenier_space, title="Interne Grenier")
+    make_event(by=personas.zoe, space=personas.grenier_space, title="Ouvert au réseau",
+               visibility=EventVisibility.NETWORK, start="15:00", end="16:00")  # fmt: skip
+    titles = [i.event.title for i in selectors.for_you(personas.ines)["items"]]
+    assert titles == ["Ouvert au réseau"]
+
+
+@pytest.mark.django_db
+def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
+    login, personas, make_event, members, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from maillage.events.tests.conftest import next_weekday
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.for_you(personas.ines)
+        return len(captured)
+
+    day = next_weekday(timezone.localdate())
+    make_event(title="Un seul", day=day)
+    few = queries()
+    for week in range(1, 6):
+        for hour in (9, 12, 16):
+            event = make_event(title=f"Événement {week}-{hour}", day=day + dt.timedelta(weeks=week),
+                               start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00")  # fmt: skip
+            for member in members:
+                services.event_rsvp(event=event, member=member, status="going")
+    assert queries() == few
+    page = login(personas.ines).get("/").content.decode()
+    assert 'id="ev-for-you-title"' in page
+    assert page.count('class="ev-item ') == 4
+    assert reverse("event_propose") in page
