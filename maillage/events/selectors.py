@@ -79,7 +79,7 @@ def member_events(member: Member, *, now: dt.datetime | None = None) -> dict[str
             proposed_by=member,
             status__in=(EventStatus.PROPOSED, EventStatus.DECLINED),
             ends_at__gt=now,
-        )  # fmt: skip
+        )
         .select_related("space")
         .order_by("starts_at")
     )

@@ -79,7 +79,7 @@ def test_it_ranks_for_ines_the_events_of_her_interests_and_hides_those_she_answe
     profile, _ = Profile.objects.get_or_create(member=personas.ines)
     profile.interests.add(cooking)
     plain = make_event(title="Conférence", kind="talk", start="09:00", end="10:00")
-    cook = make_event(title="Atelier cuisine", kind="workshop", interests=[cooking],
+    make_event(title="Atelier cuisine", kind="workshop", interests=[cooking],
                       start="14:00", end="15:00")  # fmt: skip
     answered = make_event(title="Déjà répondu", start="16:00", end="17:00")
     services.event_rsvp(event=answered, member=personas.ines, status="going")
