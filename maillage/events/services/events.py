@@ -391,13 +391,17 @@ def event_update(*, event: Event, by: Member, now: dt.datetime | None = None, **
         event.booking = (
             reserve_room(event=event, by=booker, now=now) if event.room is not None else None
         )
-    elif room_changed and event.room is not None and not event.is_published:
-        if room_is_free(event.room, event.starts_at, event.ends_at) is not None:
-            raise DomainError(
-                _("%(room)s is already booked at that time. Choose another time or room.")
-                % {"room": event.room.name},
-                field="room",
-            )
+    elif (
+        room_changed
+        and event.room is not None
+        and not event.is_published
+        and room_is_free(event.room, event.starts_at, event.ends_at) is not None
+    ):
+        raise DomainError(
+            _("%(room)s is already booked at that time. Choose another time or room.")
+            % {"room": event.room.name},
+            field="room",
+        )
     notified = any(before[name] != getattr(event, name) for name in NOTIFIED)
     if notified and event.is_published:
         event.sequence += 1
