@@ -96,9 +96,11 @@ def _values(operator: Operator, space: Space | None) -> QuerySet[IndicatorValue]
     return values.filter(space=space) if space is not None else values.filter(space__isnull=True)
 
 
-def latest_snapshots(operator: Operator, space: Space | None) -> QuerySet:
+def latest_snapshots(
+    operator: Operator, space: Space | None, day: dt.date | None = None
+) -> QuerySet:
     """The latest day's snapshots of the operator (or of one home space)."""
-    day = MemberEngagementSnapshot.objects.latest_day(operator.pk)
+    day = day or MemberEngagementSnapshot.objects.latest_day(operator.pk)
     snapshots = MemberEngagementSnapshot.objects.filter(operator=operator, day=day)
     return snapshots.filter(home_space=space) if space is not None else snapshots
 
@@ -172,8 +174,10 @@ def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
         values.filter(indicator_id="tenant_coworker_conversion").order_by("-period_start").first()
     )
 
-    snapshots = latest_snapshots(operator, space).select_related("member__user", "home_space")
-    result.snapshot_day = MemberEngagementSnapshot.objects.latest_day(operator.pk)
+    result.snapshot_day = state.as_of if state is not None else None
+    snapshots = latest_snapshots(operator, space, result.snapshot_day).select_related(
+        "member__user", "home_space"
+    )
     tenants = snapshots.filter(segment=eng.TENANT, last_event_on__isnull=True).order_by(
         "-score", "member_id"
     )

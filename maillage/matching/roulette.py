@@ -65,7 +65,7 @@ REPAIR_BUDGET = 30_000  # swaps tried at most when repairing groups of 3–4
 
 
 class _Bye:
-    """The virtual participant of odd rounds (sorts after every member)."""
+    """The virtual participant of odd rounds: whoever it draws joins a pair."""
 
     def __repr__(self) -> str:
         return "BYE"
@@ -321,7 +321,7 @@ def _disjoint_perfect_matchings(
 
 def form_round(
     participants: Iterable[MemberId],
-    met_pairs: Collection[frozenset] | Mapping[frozenset, float] = frozenset(),
+    met_pairs: Collection[frozenset] | Mapping[frozenset, object] = frozenset(),
     weights: Weights = None,
     *,
     group_size: int = 2,
@@ -330,14 +330,14 @@ def form_round(
     """The groups of one round: everyone exactly once (see the module docstring).
 
     `met_pairs`: pairs who already met (a set of frozensets), or a mapping pair → when they
-    last met (a round index, a timestamp, a date or an aware datetime). `weights`: complementarity
-    of a pair in [0, 1], as a mapping of frozensets or a function (a, b) → float. `seed`
-    shuffles the order of participants, which breaks ties between equal choices.
+    last met (a round index, a timestamp, a date or an aware datetime). `weights`: the
+    complementarity of a pair in [0, 1], as a mapping of frozensets or a function
+    (a, b) → float. `seed` shuffles the participants, which breaks ties between equal choices.
     """
     people = list(dict.fromkeys(participants))
     sizes = group_sizes(len(people), group_size)
     if len(sizes) <= 1:
-        return [tuple(people)] if people else []
+        return [tuple(_ordered(people))] if people else []
     rng = random.Random(seed)
     people = _ordered(people)
     rng.shuffle(people)

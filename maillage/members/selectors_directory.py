@@ -611,6 +611,54 @@ def _browse_page(base: QuerySet, *, offset: int, limit: int) -> tuple[list[int],
     return [row[0] for row in rows], rows[0][1]
 
 
+def _browse_filtered(
+    scope: _Scope, gate: QuerySet, *, space_id: int | None, offset: int, limit: int
+) -> tuple[list[int], int, bool]:
+    """Browsing with filters: the same bounded candidates as a search (every profile of the
+    viewer's operators, the newest FAR_POOL × 5 visible across the network), then the gate
+    with the filters, nearby people first, most recently updated first."""
+    names = SearchEntry.objects.filter(section="name")
+    near = names.filter(scope.near)
+    if space_id:
+        near = near.filter(space_id=space_id)
+    columns = ("id", "profile_id", "m_near")
+    parts = [near.annotate(m_near=Value(1, output_field=IntegerField())).values_list(*columns)]
+    if not scope.near_only:
+        far = names.filter(scope.far).order_by("-id")
+        far = far.annotate(m_near=Value(0, output_field=IntegerField())).values_list(*columns)
+        parts.append(far[: FAR_POOL * 5])
+    compiled = [q.query.get_compiler(using=q.db).as_sql() for q in parts]
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) AS p{i}"  # noqa: S608 (our own compiled SQL)
+        for i, (sql, _) in enumerate(compiled)
+    )
+    params = [p for _, ps in compiled for p in ps]
+    visible = gate.filter(id__in=RawSQL("SELECT id FROM c", [])).values("id")
+    gate_sql, gate_params = visible.query.get_compiler(using=visible.db).as_sql()
+    sql = f"""
+        WITH c AS ({union})
+        SELECT profile_id, COUNT(*) OVER () FROM c
+        WHERE id IN ({gate_sql})
+        ORDER BY m_near DESC, id DESC
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 (only our own compiled SQL; values are parameters)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL random_page_cost = 1.1")  # see _ranked_page
+        cursor.execute(sql, [*params, *gate_params, limit, offset])
+        rows = cursor.fetchall()
+        capped = False
+        if not scope.near_only:
+            cursor.execute(f"WITH c AS ({union}) SELECT COUNT(*) FROM c WHERE m_near = 0", params)  # noqa: S608
+            capped = cursor.fetchone()[0] >= FAR_POOL * 5
+    if not rows:
+        if offset:
+            total, capped = _browse_filtered(scope, gate, space_id=space_id, offset=0, limit=1)[1:]
+            return [], total, capped
+        return [], 0, capped
+    return [row[0] for row in rows], rows[0][1], capped
+
+
 def _ranked_count(branches: list[tuple[str, tuple]], gate: QuerySet) -> tuple[int, bool]:
     _ids, total, capped = _ranked_page(branches, gate, offset=0, limit=1)
     return total, capped
@@ -719,6 +767,14 @@ def directory_search(
             count, capped = _ranked_count(branches, base)
     elif query.is_search:  # only stopwords
         ids, count, capped = [], 0, False
+    elif query.has_filters:
+        ids, count, capped = _browse_filtered(
+            _Scope.of(viewer, near_only=bool(query.space_id or here_space)),
+            base,
+            space_id=query.space_id,
+            offset=(query.page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
     else:
         ids, count = _browse_page(base, offset=(query.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         capped = count > COUNT_CAP

@@ -138,7 +138,7 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     login, computed, django_assert_max_num_queries
 ):
     client = login(computed.claire)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(14):
         client.get(DASHBOARD)
 
 
