@@ -90,3 +90,25 @@ def run_worker(db, monkeypatch):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The taxonomy and interests that migration 0004 loads, for every database test.
+
+    Transactional tests (browser journeys) flush the database when they end, which removes
+    rows loaded by migrations; the tests after them get them back here.
+    """
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from maillage.members.loaders import load_concepts, load_interests, taxonomy_rows
+    from maillage.members.models import Interest, SkillConcept
+
+    if not SkillConcept.objects.filter(kind="skill").exists():
+        load_concepts(SkillConcept, taxonomy_rows())
+    if not Interest.objects.exists():
+        load_interests(Interest)

@@ -61,6 +61,7 @@ class EventFeatures:
     host_skills: frozenset[int] = frozenset()
     going: frozenset[int] = frozenset()  # members going (not guests)
     full: bool = False
+    series_id: int | None = None  # dates of one repeating event
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,44 @@ def score(member: MemberFeatures, event: EventFeatures) -> Scored:
     return Scored(event_id=event.event_id, score=total, reasons=reasons)
 
 
-def rank(member: MemberFeatures, events: Iterable[EventFeatures], k: int) -> list[Scored]:
-    """The `k` best events for `member`, best first (ties: sooner, then by id)."""
-    hours = {}
+def rank(
+    member: MemberFeatures,
+    events: Iterable[EventFeatures],
+    k: int,
+    *,
+    max_per_kind: int | None = None,
+) -> list[Scored]:
+    """The `k` best events for `member`, best first (ties: sooner, then by id).
+
+    A short list should not be four dates of the same weekly lunch: only the best date of a
+    repeating event is kept, and with `max_per_kind`, at most that many events of one type
+    (a greedy diversification in the spirit of maximal marginal relevance, Carbonell &
+    Goldstein, SIGIR 1998, with a hard cap instead of a similarity penalty).
+    """
+    info = {}
     scored = []
     for event in events:
-        hours[event.event_id] = event.hours_until
+        info[event.event_id] = event
         scored.append(score(member, event))
-    return heapq.nsmallest(
-        k, scored, key=lambda s: (-round(s.score, 9), hours[s.event_id], s.event_id)
-    )
+
+    def key(s: Scored) -> tuple:
+        return (-round(s.score, 9), info[s.event_id].hours_until, s.event_id)
+
+    if max_per_kind is None and all(e.series_id is None for e in info.values()):
+        return heapq.nsmallest(k, scored, key=key)
+    chosen: list[Scored] = []
+    series_seen: set[int] = set()
+    kinds: dict[str, int] = {}
+    for item in sorted(scored, key=key):
+        event = info[item.event_id]
+        if event.series_id is not None and event.series_id in series_seen:
+            continue
+        if max_per_kind is not None and kinds.get(event.kind, 0) >= max_per_kind:
+            continue
+        chosen.append(item)
+        if event.series_id is not None:
+            series_seen.add(event.series_id)
+        kinds[event.kind] = kinds.get(event.kind, 0) + 1
+        if len(chosen) == k:
+            break
+    return chosen

@@ -252,7 +252,8 @@ def member_features(member: Member, *, now: dt.datetime) -> ranking.MemberFeatur
 
 
 _CANDIDATE_FIELDS = ("pk", "operator_id", "space_id", "kind", "starts_at", "capacity",
-                     "going_count", "features")  # fmt: skip
+                     "going_count", "features", "series_id")  # fmt: skip
+MAX_PER_KIND = 2
 
 
 def _candidates(member: Member, now: dt.datetime) -> list[dict]:
@@ -308,9 +309,10 @@ def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> di
                 host_skills=frozenset(f.get("host_skills", ())),
                 going=frozenset(going.get(row["pk"], ())),
                 full=row["capacity"] is not None and row["going_count"] >= row["capacity"],
+                series_id=row["series_id"],
             )
         )
-    best = ranking.rank(features, events, k)
+    best = ranking.rank(features, events, k, max_per_kind=MAX_PER_KIND)
     shown = Event.objects.select_related("space").in_bulk([s.event_id for s in best])
     labels = {
         i.pk: i.label()

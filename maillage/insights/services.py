@@ -177,7 +177,7 @@ def _insert_counts(ledger) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, zone)
@@ -206,8 +206,8 @@ def _refresh_counts(operator: Operator, state: InsightsState, *, full: bool) -> 
             )
             lines = fresh.count() if changed else 0
             for first, last in _runs(changed):
-                start, _ = _local_day_bounds(first)
-                _, end = _local_day_bounds(last)
+                start, _ = local_day_bounds(first)
+                _, end = local_day_bounds(last)
                 DailyActivityCount.objects.filter(
                     operator=operator, day__gte=first, day__lte=last
                 ).delete()
@@ -316,7 +316,7 @@ def stream_activities(
     current: int | None = None
     counts: dict[str, list[int]] = {}
     presence: list[int] = []
-    last_seen: dt.date | None = None
+    last_seen = None  # the database's value: a date, or an ISO string on SQLite
 
     def build() -> eng.MemberActivity:
         joined_on, left_on, _ = members[current]
@@ -325,11 +325,12 @@ def stream_activities(
             joined_on=joined_on,
             counts=counts,
             presence=presence,
-            last_seen_on=last_seen,
+            last_seen_on=_as_date(last_seen),
             left_on=left_on,
         )
 
-    for member_id, week, kind, total, days, last in rows.iterator(chunk_size=20_000):
+    checked_in = str(ActivityKind.CHECKED_IN)
+    for member_id, week, kind, total, days, last in _raw_rows(rows):
         if member_id != current:
             if current is not None and current in members:
                 yield build()
@@ -337,7 +338,7 @@ def stream_activities(
             current, counts, presence, last_seen = member_id, {}, [0] * weeks, None
         if not 0 <= week < weeks:
             continue
-        if kind == ActivityKind.CHECKED_IN:
+        if kind == checked_in:
             presence[week] = days
         series = counts.get(kind)
         if series is None:
@@ -351,6 +352,22 @@ def stream_activities(
     for member_id, (joined_on, left_on, _) in members.items():
         if member_id not in seen:
             yield eng.MemberActivity(member_id=member_id, joined_on=joined_on, left_on=left_on)
+
+
+def _raw_rows(queryset, chunk: int = 20_000) -> Iterator[tuple]:
+    """The queryset's rows as the database sends them, without Django's per-value converters
+    (a quarter of the time on millions of rows), through a server-side cursor on PostgreSQL."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(chunk):
+            yield from batch
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 def _load_population(operator: Operator, as_of: dt.date, config: eng.EngagementConfig):

@@ -133,9 +133,9 @@ def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
     make_event(title="Un seul", day=day)
     few = queries()
     for week in range(1, 6):
-        for hour in (9, 12, 16):
+        for hour, kind in ((9, "breakfast"), (12, "lunch"), (16, "talk")):
             event = make_event(title=f"Événement {week}-{hour}", day=day + dt.timedelta(weeks=week),
-                               start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00")  # fmt: skip
+                               start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00", kind=kind)  # fmt: skip
             for member in members:
                 services.event_rsvp(event=event, member=member, status="going")
     assert queries() == few
@@ -143,3 +143,15 @@ def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
     assert 'id="ev-for-you-title"' in page
     assert page.count('class="ev-item ') == 4
     assert reverse("event_propose") in page
+
+
+def test_it_keeps_one_date_of_a_repeating_event_and_varies_the_types():
+    lunches = [event(i, kind="lunch", series_id=9, hours_until=24.0 * i) for i in range(1, 5)]
+    talks = [event(10 + i, kind="talk", hours_until=24.0 * i) for i in range(1, 4)]
+    workshop = event(20, kind="workshop", hours_until=24.0 * 9)
+    chosen = ranking.rank(INES, [*lunches, *talks, workshop], k=4, max_per_kind=2)
+    kinds = [next(e.kind for e in [*lunches, *talks, workshop] if e.event_id == s.event_id)
+             for s in chosen]  # fmt: skip
+    assert kinds.count("lunch") == 1
+    assert kinds.count("talk") == 2
+    assert [s.event_id for s in chosen][0] == 1  # the lunch Inès likes, its soonest date

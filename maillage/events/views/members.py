@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +39,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         space_id=int(space_id) if space_id.isdigit() else None,
         kind=kind if kind in EventKind.values else "",
     )
-    events = list(events[:PAGE_SIZE])
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    events = list(page.object_list)
     answers = selectors.answers_of(record, events)
     for event in events:
         event.my_answer = answers.get(event.pk)
@@ -49,6 +51,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "events/event_list.html",
         {
             "events": events,
+            "page": page,
             "spaces": access.spaces_for_events(viewer, record.operator_id),
             "kinds": EventKind.choices,
             "space_id": space_id,

@@ -16,6 +16,18 @@ from maillage.core.models import Operator
 from maillage.insights.services import insights_recompute
 
 
+def peak_rss_mib() -> float | None:
+    """This process's peak resident memory (Linux's VmHWM), for benchmarks; None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 class Command(BaseCommand):
     help = "Recompute engagement snapshots and indicators from the activity ledger."
 
@@ -61,6 +73,7 @@ class Command(BaseCommand):
                             "indicator_values": report.indicator_values,
                             "seconds": round(report.seconds, 3),
                             "steps": report.steps,
+                            "peak_rss_mib": peak_rss_mib(),
                         }
                     )
                 )
