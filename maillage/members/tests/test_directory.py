@@ -14,8 +14,7 @@ import pytest
 from django.utils import timezone, translation
 
 from maillage.core.access import ANONYMOUS, viewer_for_user
-from maillage.core.models import ActivityKind, Role
-from maillage.core.services import activity_record
+from maillage.core.models import Role
 from maillage.core.tests.factories import MemberFactory, UserFactory
 from maillage.members.models import (
     Company,
@@ -273,6 +272,33 @@ def test_it_browses_newest_profiles_first_without_a_query(personas):
     assert page.count == 3 and not page.count_capped
 
 
+def test_browsing_looks_at_the_newest_entries_first_then_at_all_of_them(personas, monkeypatch):
+    """The window of newest entries answers when it holds enough visible profiles; when the
+    viewer may see too few of them, the whole directory is read: same pages either way."""
+    from maillage.members import selectors_directory
+
+    for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo"):
+        profile_of(person(name, "Test", personas.quai), visibility=Visibility.OPERATOR)
+    for name in ("Kilo", "Lima"):  # newest, but Hugo may not see them (kept to La Filature)
+        profile_of(person(name, "Test", personas.filature), visibility=Visibility.SPACE)
+    everything = [names(search(personas.hugo, page=n)) for n in (1, 2)]
+    monkeypatch.setattr(selectors_directory, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors_directory, "PAGE_SIZE", 2)
+    for window in (3, 5, 6, 100):  # Hugo sees 1, 3 (too few: all are read), 4, then 5
+        monkeypatch.setattr(selectors_directory, "BROWSE_WINDOW", window)
+        page = search(personas.hugo)
+        assert names(page) == ["Echo Test", "Delta Test"]
+        assert (page.count, page.count_capped) == (3, True)
+        assert names(search(personas.hugo, page=2)) == ["Charlie Test", "Bravo Test"]
+    assert everything[0][:5] == [
+        "Echo Test",
+        "Delta Test",
+        "Charlie Test",
+        "Bravo Test",
+        "Alpha Test",
+    ]
+
+
 # --- privacy: each visibility against each persona ----------------------------------------------
 
 # Who may see a section of a La Filature member, by the section's visibility.
@@ -437,13 +463,24 @@ def test_it_filters_members_here_today(personas):
             visibility=Visibility.OPERATOR,
             visibility_availability=Visibility.SPACE,
         )
-    activity_record(member=lucie, kind=ActivityKind.CHECKED_IN, space=personas.filature)
-    activity_record(
-        member=paul,
-        kind=ActivityKind.CHECKED_IN,
-        space=personas.filature,
-        occurred_at=timezone.now() - dt.timedelta(days=1),
+    from maillage.workspace.services.checkins import checkin_close, checkin_open
+
+    luc = person("Luc", "Garnier", personas.filature)
+    profile_of(
+        luc,
+        headline="Marqueteur",
+        visibility=Visibility.OPERATOR,
+        visibility_availability=Visibility.SPACE,
     )
+    personas.filature.opening_hours = {
+        d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    }
+    personas.filature.save(update_fields=["opening_hours"])
+    checkin_open(member=lucie, space=personas.filature)
+    # Paul came yesterday; Luc came today and has left: neither is here.
+    checkin_open(member=paul, space=personas.filature, now=timezone.now() - dt.timedelta(days=1))
+    checkin_open(member=luc, space=personas.filature)
+    checkin_close(member=luc)
     assert names(search(personas.ines, here_today=True)) == ["Lucie Garnier"]
     assert names(search(personas.ines, "marqueteur", here_today=True)) == ["Lucie Garnier"]
     # Presence is availability: Hugo (another space) does not see Lucie's.
@@ -561,9 +598,9 @@ def test_it_keeps_staff_of_another_operator_out(personas):
 def test_it_looks_at_a_bounded_pool_of_the_wider_network_but_all_of_ones_own(personas, monkeypatch):
     """Cost must not grow with the network: beyond the viewer's operators, search considers
     at most FAR_POOL candidates per way of matching, and says when there may be more."""
-    from maillage.members import selectors_directory
+    from maillage.members.selectors_directory import candidates
 
-    monkeypatch.setattr(selectors_directory, "FAR_POOL", 2)
+    monkeypatch.setattr(candidates, "FAR_POOL", 2)
     for i in range(3):
         profile_of(person(f"Near{i}", "Ruche", personas.quai), headline="Marqueteuse")
         profile_of(

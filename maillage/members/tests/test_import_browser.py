@@ -18,6 +18,13 @@ def test_claire_checks_a_file_then_imports_and_invites_everyone(
     live_server, page: Page, personas, settings, tmp_path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
     User.objects.filter(pk=personas.claire.user_id).update(language="en")
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", personas.claire.user.email)

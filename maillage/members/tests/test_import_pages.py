@@ -26,7 +26,14 @@ UPLOAD = "/staff/members/import/"
 
 @pytest.fixture(autouse=True)
 def _storage_and_language(settings, tmp_path, personas):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
     User.objects.update(language="en")
 
 
@@ -41,7 +48,8 @@ def upload(client, name: str, space, content: bytes | None = None):
 def batch_files(personas) -> list[Path]:
     from django.conf import settings
 
-    return sorted(Path(settings.MEDIA_ROOT).glob(f"imports/{personas.ruche.pk}/batches/*.json"))
+    location = Path(settings.STORAGES["imports"]["OPTIONS"]["location"])
+    return sorted(location.glob(f"imports/{personas.ruche.pk}/batches/*.json"))
 
 
 # --- the journey -----------------------------------------------------------------------------
@@ -209,7 +217,9 @@ def test_it_rolls_everything_back_when_the_database_fails_on_the_third_row(login
 def test_it_writes_nothing_when_the_import_record_cannot_be_stored(login, personas, monkeypatch):
     client = login(personas.claire)
     preview_url = upload(client, "members_utf8_bom.csv", personas.filature)["Location"]
-    from django.core.files.storage import default_storage as storage
+    from django.core.files.storage import storages
+
+    storage = storages["imports"]
 
     def full_disk(name, content, max_length=None):
         raise OSError(28, "No space left on device")
@@ -324,3 +334,12 @@ def test_it_offers_a_blank_file_with_french_column_names(login, personas):
     assert response.content.decode("utf-8-sig").startswith(
         "Nom;Email;Entreprise;Formule;Espace;Compétences"
     )
+
+
+def test_pending_imports_are_kept_out_of_the_published_media():
+    from maillage import settings as project
+
+    options = project.STORAGES["imports"]["OPTIONS"]
+    assert options["base_url"] is None  # no URL: the files cannot be linked to
+    location = Path(options["location"]).resolve()
+    assert not location.is_relative_to(Path(project.MEDIA_ROOT).resolve())
