@@ -1,0 +1,206 @@
+"""Reads of the exchange: ranked helpers for an ask, open asks for the home page, the
+staff's audit of exposure against relevance, and the value ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from maillage.core.access import Viewer
+from maillage.core.models import Member
+from maillage.exchange.models import (
+    Ask,
+    AskStatus,
+    ExposureHistory,
+    Introduction,
+    IntroductionStatus,
+    OfferStatus,
+    OpportunityOffer,
+    Outcome,
+    RoutingShare,
+)
+from maillage.exchange.services.candidates import matches_for
+from maillage.exchange.services.common import sections_seen
+from maillage.members.models import Offer, ProfileSkill
+
+MAX_HELPERS = 10
+
+
+@dataclass
+class Helper:
+    member: Member
+    relevance: float
+    reasons: list[str]
+    offered: bool = False
+
+
+def helpers_for_ask(ask: Ask, viewer: Viewer, *, language: str = "fr") -> list[Helper]:
+    """Members whose visible offers and skills fit the ask, best first, with the reason.
+    Only sections the viewer may see count (the profile gate)."""
+    concepts = list(ask.concepts.all())
+    matches = matches_for(concepts, operator_id=ask.operator_id, language=language)
+    matches.pop(ask.author_id, None)
+    members = Member.objects.select_related("user", "home_space").filter(pk__in=matches)
+    offered = set(ask.responses.values_list("member_id", flat=True))
+    helpers = []
+    for member in members:
+        if member.user_id == ask.author.user_id:
+            continue
+        sections = sections_seen(viewer, member)
+        m = matches[member.pk]
+        relevance = m.relevance_seen(sections)
+        if relevance <= 0:
+            continue
+        reasons = []
+        if "offers" in sections and m.offers:
+            reasons.append(("offers", ", ".join(f"« {t} »" for t in m.offers[:2])))
+        if "skills" in sections and m.skills:
+            reasons.append(("skills", ", ".join(m.skills[:3])))
+        helpers.append(Helper(member, relevance, reasons, member.pk in offered))
+    helpers.sort(key=lambda h: (-h.relevance, h.member.user.full_name, h.member.pk))
+    return helpers[:MAX_HELPERS]
+
+
+def open_asks_for(member: Member, *, limit: int = 5) -> list[Ask]:
+    """Open asks of the member's community that their offers or skills could help with."""
+    concept_ids = set(
+        ProfileSkill.objects.filter(profile__member=member).values_list("concept_id", flat=True)
+    ) | set(
+        Offer.objects.filter(profile__member=member, is_active=True).values_list(
+            "skills", flat=True
+        )
+    )
+    concept_ids.discard(None)
+    if not concept_ids:
+        return []
+    return list(
+        Ask.objects.filter(
+            operator_id=member.operator_id, status=AskStatus.OPEN, concepts__in=concept_ids
+        )
+        .exclude(author__user_id=member.user_id)
+        .select_related("author__user")
+        .distinct()
+        .order_by("-created_at")[:limit]
+    )
+
+
+def introductions_of(member: Member) -> list[Introduction]:
+    return list(
+        Introduction.objects.filter(Q(a=member) | Q(b=member) | Q(by=member))
+        .select_related("a__user", "b__user", "by__user")
+        .order_by("-created_at")[:50]
+    )
+
+
+def offers_of(member: Member) -> list[OpportunityOffer]:
+    return list(
+        OpportunityOffer.objects.filter(member=member)
+        .select_related("opportunity__space")
+        .order_by("-offered_at")[:50]
+    )
+
+
+def pending_count(member: Member) -> int:
+    intros = Introduction.objects.filter(
+        Q(a=member, a_answer="") | Q(b=member, b_answer=""), status=IntroductionStatus.PENDING
+    ).count()
+    return (
+        intros + OpportunityOffer.objects.filter(member=member, status=OfferStatus.OFFERED).count()
+    )
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditRow:
+    member: Member
+    exposure: float
+    relevance: float
+    received: int
+    relevant: int
+    months: list[tuple[str, float, float]]
+
+    @property
+    def gap(self) -> float:
+        return self.exposure - self.relevance
+
+
+def exposure_audit(operator_id: int, *, limit: int = 200) -> list[AuditRow]:
+    """Per member: cumulative exposure against cumulative relevance, and month by month."""
+    histories = list(
+        ExposureHistory.objects.filter(member__operator_id=operator_id)
+        .select_related("member__user")
+        .order_by("-cumulative_relevance", "member_id")[:limit]
+    )
+    ids = [h.member_id for h in histories]
+    months: dict[int, list[tuple[str, float, float]]] = defaultdict(list)
+    for row in (
+        RoutingShare.objects.filter(member_id__in=ids)
+        .annotate(month=TruncMonth("created_at"))
+        .values("member_id", "month")
+        .annotate(a=Sum("exposure"), r=Sum("relevance"))
+        .order_by("member_id", "month")
+    ):
+        months[row["member_id"]].append((row["month"].strftime("%Y-%m"), row["a"], row["r"]))
+    return [
+        AuditRow(
+            h.member,
+            h.cumulative_exposure,
+            h.cumulative_relevance,
+            h.opportunities_received,
+            h.opportunities_relevant,
+            months[h.member_id],
+        )
+        for h in histories
+    ]
+
+
+# --- the value ledger --------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    business: Decimal  # declared amounts
+    outcomes: int
+    exchanges: int
+    helps: int
+    satisfaction: float | None
+
+
+def _value(qs) -> Value:
+    agg = qs.aggregate(
+        business=Sum("amount", filter=Q(terms="paid")),
+        outcomes=Count("pk"),
+        exchanges=Count("pk", filter=Q(terms="exchange")),
+        helps=Count("pk", filter=Q(terms="free")),
+        satisfaction=Sum("satisfaction"),
+    )
+    n = agg["outcomes"] or 0
+    return Value(
+        business=agg["business"] or Decimal("0"),
+        outcomes=n,
+        exchanges=agg["exchanges"] or 0,
+        helps=agg["helps"] or 0,
+        satisfaction=(agg["satisfaction"] / n) if n else None,
+    )
+
+
+def value_for_member(member: Member) -> dict[str, Value]:
+    """What a member gave (as provider) and received (as beneficiary)."""
+    return {
+        "given": _value(Outcome.objects.filter(provider=member)),
+        "received": _value(Outcome.objects.filter(beneficiary=member)),
+    }
+
+
+def value_for_space(space_id: int) -> Value:
+    return _value(Outcome.objects.filter(space_id=space_id))
+
+
+def value_for_operator(operator_id: int) -> Value:
+    return _value(Outcome.objects.filter(operator_id=operator_id))

@@ -1,0 +1,485 @@
+"""Exchange pages: members' (asks, introductions, opportunities, outcomes), visitors' (the
+public lead form of a space) and the staff's (opportunities, decisions, audit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core.access import spaces_managed_by, staff_record
+from maillage.core.errors import DomainError
+from maillage.core.models import Member, Space
+from maillage.exchange import access, forms, selectors, services
+from maillage.exchange.models import (
+    Ask,
+    ExchangePreference,
+    Opportunity,
+    OpportunityOffer,
+    RoutingDecisionLog,
+)
+
+
+def _me(request: HttpRequest) -> Member:
+    if request.viewer.current is None:
+        raise PermissionDenied
+    return request.viewer.current
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+@login_required
+def exchange_home(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    return render(
+        request,
+        "exchange/home.html",
+        {
+            "my_asks": Ask.objects.filter(author=me).order_by("-created_at")[:20],
+            "open_asks": selectors.open_asks_for(me, limit=10),
+            "introductions": selectors.introductions_of(me),
+            "offers": selectors.offers_of(me),
+            "value": selectors.value_for_member(me),
+        },
+    )
+
+
+@login_required
+def introduction_new(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    try:
+        to_id = int(request.GET.get("to", ""))
+    except ValueError:
+        raise Http404 from None
+    other = access.member_to_meet(request.viewer, to_id)
+    form = forms.IntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intro = services.introduction_propose(
+                by=me, a=me, b=other, note=form.cleaned_data["note"], source="manual"
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your request was sent. Contact details are shared once you both accept."),
+            )
+            return redirect("exchange_introduction", intro.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "exchange/introduction_new.html", {"form": form, "other": other}, status=status
+    )
+
+
+@login_required
+def introduction_list(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    return render(
+        request,
+        "exchange/introduction_list.html",
+        {"introductions": selectors.introductions_of(me)},
+    )
+
+
+@login_required
+def introduction_detail(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    intro = access.introduction_for_viewer(request.viewer, introduction_id)
+    me = next(
+        (
+            request.viewer.record_for_member(i)
+            for i in (intro.a_id, intro.b_id, intro.by_id)
+            if request.viewer.record_for_member(i)
+        ),
+        None,
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                services.introduction_cancel(introduction=intro, member=me)
+            else:
+                services.introduction_answer(
+                    introduction=intro, member=me, accept=request.POST.get("action") == "accept"
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("exchange_introduction", intro.pk)
+    side = intro.side_of(me.pk)
+    return render(
+        request,
+        "exchange/introduction_detail.html",
+        {
+            "intro": intro,
+            "me": me,
+            "side": side,
+            "my_answer": intro.answer_of(me.pk) if side else None,
+            "other": intro.other(me.pk) if side else None,
+        },
+    )
+
+
+@login_required
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = access.offer_for_viewer(request.viewer, offer_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept":
+                services.offer_accept(offer=offer, member=offer.member)
+                messages.success(
+                    request,
+                    _("You accepted: the contact details are below and were emailed to you."),
+                )
+            else:
+                services.offer_decline(
+                    offer=offer, member=offer.member, reason=request.POST.get("reason", "")
+                )
+                messages.info(
+                    request, _("You declined: the opportunity passes on to another member.")
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("exchange_offer", offer.pk)
+    offer.refresh_from_db()
+    return render(request, "exchange/offer_detail.html", {"offer": offer, "opp": offer.opportunity})
+
+
+@login_required
+def ask_new(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    form = forms.AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ask = services.ask_post(author=me, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("exchange_ask", ask.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "exchange/ask_new.html", {"form": form}, status=status)
+
+
+@login_required
+def ask_detail(request: HttpRequest, ask_id: int) -> HttpResponse:
+    ask = access.ask_for_viewer(request.viewer, ask_id)
+    me = request.viewer.record_for(ask.operator_id)
+    is_author = me.pk == ask.author_id
+    context = {
+        "ask": ask,
+        "me": me,
+        "is_author": is_author,
+        "helpers": selectors.helpers_for_ask(
+            ask, request.viewer, language=translation.get_language() or "fr"
+        )
+        if is_author and ask.status == "open"
+        else [],
+        "responses": list(ask.responses.select_related("member__user")) if is_author else [],
+        "offered": ask.responses.filter(member=me).exists(),
+        "may_converse": access.may_converse(request.viewer, ask),
+        "message_form": forms.MessageForm(),
+    }
+    if context["may_converse"]:
+        context["conversation"] = list(ask.messages.select_related("sender__user"))
+    return render(request, "exchange/ask_detail.html", context)
+
+
+@login_required
+@require_POST
+def ask_action(request: HttpRequest, ask_id: int, action: str) -> HttpResponse:
+    ask = access.ask_for_viewer(request.viewer, ask_id)
+    me = request.viewer.record_for(ask.operator_id)
+    try:
+        if action == "help":
+            services.ask_offer_help(ask=ask, member=me, note=request.POST.get("note", ""))
+            messages.success(request, _("Thank you: the author of the ask is told."))
+        elif action == "pick":
+            helper = Member.objects.filter(
+                pk=request.POST.get("member") or 0, operator_id=ask.operator_id
+            ).first()
+            if helper is None:
+                raise DomainError(_("This member has not offered to help."))
+            services.ask_pick(ask=ask, by=me, helper=helper)
+        elif action == "message":
+            if not access.may_converse(request.viewer, ask):
+                raise Http404
+            services.ask_message_send_new(ask=ask, sender=me, body=request.POST.get("body", ""))
+        elif action == "close":
+            services.ask_close(ask=ask, by=me)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("exchange_ask", ask.pk)
+
+
+@login_required
+def outcome_new(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    target: dict = {}
+    if request.GET.get("ask"):
+        target["ask"] = access.ask_for_viewer(request.viewer, _int(request.GET["ask"]))
+    elif request.GET.get("introduction"):
+        target["introduction"] = access.introduction_for_viewer(
+            request.viewer, _int(request.GET["introduction"])
+        )
+    elif request.GET.get("opportunity"):
+        offer = (
+            OpportunityOffer.objects.filter(
+                opportunity_id=_int(request.GET["opportunity"]), member__user=request.user
+            )
+            .select_related("opportunity", "member")
+            .first()
+        )
+        if offer is None:
+            raise Http404
+        target["opportunity"] = offer.opportunity
+        me = offer.member
+    else:
+        raise Http404
+    record = next(iter(target.values()))
+    me = request.viewer.record_for(record.operator_id) or me
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        provider_is_me = data.pop("provider_is_me")
+        try:
+            services.outcome_record(
+                by=me, provider_is_me=provider_is_me is not False, **data, **target
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: the outcome is recorded."))
+            return redirect("exchange_home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "exchange/outcome_new.html", {"form": form, "target": target}, status=status
+    )
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def thanks_new(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    other = access.member_to_meet(request.viewer, _int(request.GET.get("to", "")))
+    form = forms.ThanksForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thanks_send(sender=me, recipient=other, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your thanks were sent."))
+            return redirect("exchange_home")
+    return render(request, "exchange/thanks_new.html", {"form": form, "other": other})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    pref = ExchangePreference.objects.filter(member=me).first() or ExchangePreference(member=me)
+    form = forms.PreferencesForm(
+        request.POST or None,
+        initial={
+            "wants_opportunities": pref.wants_opportunities,
+            "opportunity_kinds": pref.opportunity_kinds,
+            "accepts_introductions": pref.accepts_introductions,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_preferences_update(member=me, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("exchange_preferences")
+    return render(request, "exchange/preferences.html", {"form": form, "pref": pref})
+
+
+# --- visitors ----------------------------------------------------------------------------------
+
+
+def public_lead(request: HttpRequest, slug: str) -> HttpResponse:
+    space = Space.objects.select_related("operator").filter(slug=slug).first()
+    if space is None:
+        raise Http404
+    form = forms.PublicLeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.opportunity_submit_public(
+                space=space,
+                name=data["name"],
+                email=data["email"],
+                title=data["title"],
+                description=data["description"],
+                company=data["company"],
+                kind=data["kind"],
+                ip=_client_ip(request),
+                honeypot=data.get("website", ""),
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            return render(request, "exchange/public_lead_sent.html", {"space": space})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "exchange/public_lead.html", {"form": form, "space": space}, status=status
+    )
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@login_required
+def staff_opportunities(request: HttpRequest) -> HttpResponse:
+    record = staff_record(request.viewer)
+    opportunities = (
+        Opportunity.objects.filter(operator_id=record.operator_id)
+        .select_related("space", "taken_by__user")
+        .order_by("-created_at")[:100]
+    )
+    return render(
+        request,
+        "exchange/staff_opportunities.html",
+        {"opportunities": opportunities, "value": selectors.value_for_operator(record.operator_id)},
+    )
+
+
+@login_required
+def staff_opportunity_new(request: HttpRequest) -> HttpResponse:
+    record = staff_record(request.viewer)
+    form = forms.StaffOpportunityForm(request.POST or None)
+    spaces = Space.objects.filter(operator_id=record.operator_id)
+    space = (
+        spaces.filter(pk=_int(request.POST.get("space") or record.home_space_id)).first()
+        or record.home_space
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            opp = services.opportunity_create(
+                by=record, space=space, skills_text=data.pop("skills"), **data
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("exchange_staff_opportunity", opp.pk)
+    return render(
+        request,
+        "exchange/staff_opportunity_new.html",
+        {"form": form, "spaces": spaces, "space": space},
+    )
+
+
+@login_required
+def staff_opportunity(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opp = access.opportunity_for_staff(request.viewer, opportunity_id)
+    if request.method == "POST":
+        try:
+            services.opportunity_close(opportunity=opp, by=staff_record(request.viewer))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("exchange_staff_opportunity", opp.pk)
+    language = translation.get_language() or "fr"
+    decisions = [
+        (d, d.explanation(language))
+        for d in RoutingDecisionLog.objects.filter(opportunity=opp).select_related("replaced__user")
+    ]
+    return render(
+        request,
+        "exchange/staff_opportunity.html",
+        {"opp": opp, "decisions": decisions, "offers": opp.offers.select_related("member__user")},
+    )
+
+
+@login_required
+def staff_audit(request: HttpRequest) -> HttpResponse:
+    record = staff_record(request.viewer)
+    language = translation.get_language() or "fr"
+    recent = [
+        (d, d.explanation(language))
+        for d in RoutingDecisionLog.objects.filter(operator_id=record.operator_id)
+        .select_related("opportunity")
+        .order_by("-created_at")[:20]
+    ]
+    return render(
+        request,
+        "exchange/staff_audit.html",
+        {"rows": selectors.exposure_audit(record.operator_id), "recent": recent},
+    )
+
+
+@login_required
+@require_POST
+def staff_pause(request: HttpRequest, member_id: int) -> HttpResponse:
+    record = staff_record(request.viewer)
+    member = Member.objects.filter(pk=member_id, operator_id=record.operator_id).first()
+    if member is None:
+        raise Http404
+    try:
+        services.member_pause(
+            by=record,
+            member=member,
+            paused=request.POST.get("paused") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("exchange_staff_audit")
+
+
+@login_required
+def staff_introduction_new(request: HttpRequest) -> HttpResponse:
+    """Staff introduce two members of the spaces they run (both must still accept)."""
+    record = staff_record(request.viewer)
+    spaces = spaces_managed_by(request.viewer, record.operator_id)
+    members = (
+        Member.objects.active()
+        .filter(operator_id=record.operator_id, home_space__in=spaces)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )  # a plain select: fine for a few hundred members; thousands would need a search box
+    form = forms.StaffIntroductionForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intro = services.introduction_propose(
+                by=record,
+                a=form.cleaned_data["a"],
+                b=form.cleaned_data["b"],
+                note=form.cleaned_data["note"],
+                source="staff",
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The introduction was sent to both members."))
+            return redirect("exchange_introduction", intro.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "exchange/staff_introduction_new.html", {"form": form}, status=status)
