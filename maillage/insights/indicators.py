@@ -54,6 +54,19 @@ Aggregates = Mapping[str, Any]
   answers, help and introductions in the period
 - `tenants_at_start`: members who were tenants at the period's start and are still members;
   `tenants_now_coworkers`: those of them who are coworkers at its end
+- `answer_hours`: for each ask posted in the period (by a member of the cell) that got an
+  answer, the hours to its first answer; `askers_answered`: the members who posted them
+- `business_amount`: the sum of the amounts of outcomes recorded in the period;
+  `members_declared_business`: the members who recorded them
+- `ties`: distinct pairs of members of the cell (both ends) with a "met" line by the period's
+  end; `ties_companies_known`, `ties_across_companies`: those of them whose two members both
+  have a company, and those across two companies; `members_with_company_ties`: the members
+  at the ends of the pairs with known companies
+- `offer_components`: the measured parts of the operator's declared offer;
+  `offer_members`: members (not gone) at the period's end; `offer_share_sum`: the sum of their
+  shares of the offer used (0–1); `offer_used`: {part: members who used it};
+  `offer_segment_members`: {segment: members}; `offer_used_by_segment`:
+  {"segment:part": members of the segment who used it}
 """
 
 
@@ -135,6 +148,45 @@ def _host_concentration(a: Aggregates) -> Computed:
     return Computed(half_of_contributions(contributions), len(contributions))
 
 
+def median(values: Sequence[float]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None if empty."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return None
+    mid = n // 2
+    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _time_to_first_answer(a: Aggregates) -> Computed:
+    hours = list(a.get("answer_hours", ()))
+    value = median(hours)
+    return Computed(None if value is None else round(value, 1), int(a.get("askers_answered", 0)))
+
+
+def _business(a: Aggregates) -> Computed:
+    cohort = int(a.get("members_declared_business", 0))
+    if not cohort:
+        return Computed(None, 0)
+    return Computed(round(float(a.get("business_amount", 0)), 2), cohort)
+
+
+def _ties_density(a: Aggregates) -> Computed:
+    n = int(a.get("members", 0))
+    possible = n * (n - 1) / 2
+    if not possible:
+        return Computed(None, n)
+    return Computed(round(100 * a.get("ties", 0) / possible, 2), n)
+
+
+def _cross_company(a: Aggregates) -> Computed:
+    known = int(a.get("ties_companies_known", 0))
+    cohort = int(a.get("members_with_company_ties", 0))
+    if not known:
+        return Computed(None, cohort)
+    return Computed(round(100 * a.get("ties_across_companies", 0) / known, 1), cohort)
+
+
 def _segments(a: Aggregates) -> dict[str, Computed]:
     segments = a.get("segments", {})
     return {s: Computed(int(segments.get(s, 0)), int(segments.get(s, 0))) for s in SEGMENT_KEYS}
@@ -143,6 +195,33 @@ def _segments(a: Aggregates) -> dict[str, Computed]:
 def _drifting(a: Aggregates) -> Computed:
     n = int(a.get("segments", {}).get("drifting", 0))
     return Computed(n, n)
+
+
+def _offer_share(a: Aggregates) -> Computed:
+    n = int(a.get("offer_members", 0))
+    if not n:
+        return Computed(None, 0)
+    return Computed(round(100 * a.get("offer_share_sum", 0.0) / n, 1), n)
+
+
+def _offer_components(a: Aggregates) -> dict[str, Computed]:
+    n = int(a.get("offer_members", 0))
+    used = a.get("offer_used", {})
+    return {
+        c: Computed(round(100 * used.get(c, 0) / n, 1) if n else None, n)
+        for c in a.get("offer_components", ())
+    }
+
+
+def _offer_by_segment(a: Aggregates) -> dict[str, Computed]:
+    sizes = a.get("offer_segment_members", {})
+    used = a.get("offer_used_by_segment", {})
+    out = {}
+    for segment, n in sizes.items():
+        for c in a.get("offer_components", ()):
+            key = f"{segment}:{c}"
+            out[key] = Computed(round(100 * used.get(key, 0) / n, 1), n)
+    return out
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -340,15 +419,16 @@ INDICATORS: tuple[Indicator, ...] = (
         version=1,
         name={"en": "Time to first answer", "fr": "Délai de première réponse"},
         definition={
-            "en": "Median time between an ask being posted and its first answer.",
-            "fr": "Délai médian entre la publication d'une demande et sa première réponse.",
+            "en": "Median time, in hours, between an ask being posted and its first answer, "
+            "over the asks posted in the period that got one.",
+            "fr": "Délai médian, en heures, entre la publication d'une demande et sa première "
+            "réponse, sur les demandes publiées pendant la période qui en ont reçu une.",
         },
-        formula="median(first answer time − posted time) over asks posted in the period",
+        formula="median(first 'answered' − 'posted', hours) over asks posted in the period",
         window=MONTH,
         unit="hours",
-        min_cohort=10,
-        status=NEEDS_DATA,
-        needs="asks linked to their answers (exchange)",
+        min_cohort=5,
+        compute=_time_to_first_answer,
         source="CHAOSS Time to First Response",
     ),
     Indicator(
@@ -356,62 +436,107 @@ INDICATORS: tuple[Indicator, ...] = (
         version=1,
         name={"en": "Business between members", "fr": "Affaires entre membres"},
         definition={
-            "en": "Business members declared having done together, in euros.",
-            "fr": "Affaires déclarées par les membres entre eux, en euros.",
+            "en": "Business members declared having done together (recorded outcomes with "
+            "an amount), in euros.",
+            "fr": "Affaires déclarées par les membres entre eux (résultats enregistrés avec "
+            "un montant), en euros.",
         },
-        formula="sum(declared value of outcomes between members)",
+        formula="sum(payload amount of 'outcome_recorded' lines in the period)",
         window=QUARTER,
         unit="euros",
-        min_cohort=10,
-        status=NEEDS_DATA,
-        needs="outcomes with a declared value (exchange: the value ledger)",
+        min_cohort=5,
+        compute=_business,
+        additive=True,
     ),
     Indicator(
         id="ties_density",
         version=1,
         name={"en": "Ties density", "fr": "Densité des liens"},
         definition={
-            "en": "Share of the possible pairs of members who know each other.",
-            "fr": "Part des paires de membres possibles qui se connaissent.",
+            "en": "Share of the possible pairs of members who have met (a roulette, an event "
+            "or a meeting recorded between them) by the end of the period.",
+            "fr": "Part des paires de membres possibles qui se sont rencontrés (une "
+            "roulette, un événement ou une rencontre enregistrée entre eux) à la fin de la "
+            "période.",
         },
-        formula="ties / (n × (n − 1) / 2)",
+        formula="100 × pairs of members with a 'met' line / (n × (n − 1) / 2)",
         window=QUARTER,
         unit="percent",
         min_cohort=10,
-        status=NEEDS_DATA,
-        needs="the ties graph between members (matching)",
+        compute=_ties_density,
+        uses_segments=True,
+        source="Social network analysis (density)",
     ),
     Indicator(
         id="cross_company_ties",
         version=1,
         name={"en": "Ties across companies", "fr": "Liens entre entreprises"},
         definition={
-            "en": "Share of the ties between members of different companies.",
-            "fr": "Part des liens entre membres d'entreprises différentes.",
+            "en": "Of the ties between members whose companies are known, the share between "
+            "members of different companies.",
+            "fr": "Parmi les liens entre membres dont l'entreprise est connue, la part entre "
+            "membres d'entreprises différentes.",
         },
-        formula="ties across companies / ties",
+        formula="100 × ties across companies / ties with both companies known",
         window=QUARTER,
         unit="percent",
         min_cohort=10,
-        status=NEEDS_DATA,
-        needs="the ties graph and members' companies (matching)",
+        compute=_cross_company,
+        uses_segments=True,
     ),
     Indicator(
         id="offer_used_share",
         version=1,
         name={"en": "Share of the offer used", "fr": "Part de l'offre utilisée"},
         definition={
-            "en": "Average share of the parts of the operator's offer each member used in the "
-            "last 90 days.",
-            "fr": "Part moyenne des éléments de l'offre de l'opérateur utilisés par chaque "
-            "membre sur les 90 derniers jours.",
+            "en": "On average, the share of the parts of the offer (as the operator declared "
+            "it, and as far as Maillage can see their use) each member used in the last 13 "
+            "weeks. 100 % minus this is the value left unused.",
+            "fr": "En moyenne, la part des éléments de l'offre (telle que l'opérateur l'a "
+            "déclarée, et pour ceux dont Maillage voit l'usage) que chaque membre a utilisés "
+            "sur les 13 dernières semaines. 100 % moins ce chiffre : la valeur inutilisée.",
         },
-        formula="mean over members(parts used / parts offered)",
+        formula="100 × mean over members (parts used / parts declared and measured)",
         window=MONTH,
         unit="percent",
         min_cohort=10,
-        status=NEEDS_DATA,
-        needs="the operator's declared offer (insights: offer usage, next step)",
+        compute=_offer_share,
+        uses_segments=True,
+    ),
+    Indicator(
+        id="offer_component_use",
+        version=1,
+        name={"en": "Use of each part of the offer", "fr": "Usage de chaque élément de l'offre"},
+        definition={
+            "en": "For each part of the offer, the share of members who used it in the last "
+            "13 weeks.",
+            "fr": "Pour chaque élément de l'offre, la part des membres qui l'ont utilisé sur "
+            "les 13 dernières semaines.",
+        },
+        formula="100 × members who used the part / members",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        compute=_offer_components,
+        uses_segments=True,
+    ),
+    Indicator(
+        id="offer_use_by_segment",
+        version=1,
+        name={"en": "Offer use by segment", "fr": "Usage de l'offre par segment"},
+        definition={
+            "en": "For each segment and each part of the offer, the share of the segment's "
+            "members who used it in the last 13 weeks (the heatmap of the dashboard).",
+            "fr": "Pour chaque segment et chaque élément de l'offre, la part des membres du "
+            "segment qui l'ont utilisé sur les 13 dernières semaines (la carte de chaleur du "
+            "tableau de bord).",
+        },
+        formula="100 × members of the segment who used the part / members of the segment",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        compute=_offer_by_segment,
+        uses_segments=True,
     ),
 )
 

@@ -42,6 +42,10 @@ class EngagementSettings(models.Model):
         Operator, on_delete=models.CASCADE, related_name="+", primary_key=True
     )
     overrides = models.JSONField(_("changes to the defaults"), default=dict, blank=True)
+    # Keys of offer.COMPONENTS; empty: every part Maillage can measure.
+    offer = models.JSONField(_("parts of the offer"), default=list, blank=True)
+    # Ids of the indicators the operator publishes on its transparency page; empty: none.
+    published = models.JSONField(_("published figures"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -114,6 +118,8 @@ class MemberEngagementSnapshot(models.Model):
     segment = models.CharField(max_length=12, choices=Segment.choices)
     reasons = models.JSONField(default=list)  # [[code, value], ...] from engagement.py
     facts = models.JSONField(default=dict)  # days present, events, exchange... in the window
+    offer_used = models.JSONField(default=list)  # keys of the declared parts used in the window
+    offer_share = models.FloatField(null=True, blank=True)  # of the measured declared parts
     last_seen_on = models.DateField(null=True, blank=True)
     last_event_on = models.DateField(null=True, blank=True)  # on the latest run's rows only
 
@@ -165,3 +171,23 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_start}: {self.value}"
+
+
+class EventInvitation(models.Model):
+    """A member invited to an event from an insights action list (one per event and member:
+    inviting twice sends nothing more). The email goes out from a task."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "member"], name="insights_invite_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} invited to {self.event_id}"

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from maillage.core.models import Member, Operator, Space
 from maillage.insights import charts
 from maillage.insights import engagement as eng
 from maillage.insights import indicators as ind
+from maillage.insights import offer as offers
 from maillage.insights.models import (
     IndicatorValue,
     InsightsState,
@@ -32,8 +35,25 @@ TILE_INDICATORS = (
     "introductions_accepted",
     "check_in_days",
 )
+DASHBOARD_INDICATORS = (
+    *TILE_INDICATORS,
+    "members_by_segment",
+    "tenant_coworker_conversion",
+    "offer_used_share",
+)
+HEATMAP_INDICATORS = ("offer_component_use", "offer_use_by_segment")
+HEATMAP_SEGMENTS = (eng.NEWCOMER, eng.COWORKER, eng.TENANT, eng.OCCASIONAL, eng.DRIFTING)
 TREND_MONTHS = 13
 LIST_PREVIEW = 8
+PREVIEW_FIELDS = (
+    "member_id",
+    "reasons",
+    "score",
+    "trend",
+    "member__user__full_name",
+    "member__user__email",
+    "home_space__name",
+)
 
 
 def _language() -> str:
@@ -66,11 +86,39 @@ class SegmentBar:
     suppressed: bool
 
 
+@dataclass(frozen=True)
+class HeatCell:
+    value: float | None
+    suppressed: bool
+
+    @property
+    def text(self) -> str:
+        """The cell as shown: "42 %", "·" when withheld, "—" without a value."""
+        if self.suppressed:
+            return "·"
+        if self.value is None:
+            return "—"
+        return f"{formats.number_format(self.value, 0)} %"
+
+    @property
+    def heat(self) -> str:
+        """0.00–1.00 for the cell's colour, written with a dot whatever the language."""
+        return f"{0.0 if self.value is None else self.value / 100:.2f}"
+
+
+@dataclass
+class Heatmap:
+    share: IndicatorValue | None  # the mean share of the offer used
+    components: list[tuple[str, str]]  # (key, name)
+    rows: list[tuple[str, list[HeatCell]]]  # (row label, cells in component order)
+
+
 @dataclass
 class Dashboard:
     operator: Operator
     space: Space | None
     state: InsightsState | None
+    computed_at: dt.datetime | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     previous_start: dt.date | None = None
@@ -85,6 +133,7 @@ class Dashboard:
     tenants_without_event_count: int = 0
     drifting: list[MemberEngagementSnapshot] = field(default_factory=list)
     drifting_count: int = 0
+    heatmap: Heatmap | None = None
 
     @property
     def ready(self) -> bool:
@@ -105,88 +154,171 @@ def latest_snapshots(
     return snapshots.filter(home_space=space) if space is not None else snapshots
 
 
-def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
-    state = InsightsState.objects.filter(operator=operator).first()
-    result = Dashboard(operator=operator, space=space, state=state)
-    values = _values(operator, space)
-    months = list(
-        values.filter(indicator_id="active_members")
+def dashboard_stamp(*, operator: Operator, space: Space | None) -> tuple[dt.datetime, dt.date]:
+    """When the figures the dashboard shows were computed, and the day they are as of (None,
+    None before the first computation): what a cached dashboard is keyed on."""
+    row = (
+        _values(operator, space)
+        .filter(indicator_id="active_members")
         .order_by("-period_start")
-        .values_list("period_start", "period_end", "value", "suppressed")[:TREND_MONTHS]
+        .values_list("computed_at", "period_end")
+        .first()
     )
+    return row if row is not None else (None, None)
+
+
+class Value(NamedTuple):
+    indicator_id: str
+    breakdown: str
+    period_start: dt.date
+    period_end: dt.date
+    value: float | None
+    suppressed: bool
+    cohort: int
+    computed_at: dt.datetime
+
+
+VALUE_FIELDS = Value._fields
+
+
+def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
+    """Everything the dashboard shows, in four queries: the trend of active members (which
+    also says which month is the latest), the other values of that month and the one before,
+    then each action list with its size (a window count). Rows are read as tuples."""
+    result = Dashboard(operator=operator, space=space, state=None)
+    values = _values(operator, space)
+    months = [
+        Value(*row)
+        for row in values.filter(indicator_id="active_members")
+        .order_by("-period_start")
+        .values_list(*VALUE_FIELDS)[:TREND_MONTHS]
+    ][::-1]
     if not months:
         return result
-    months.reverse()
-    result.period_start, result.period_end = months[-1][0], months[-1][1]
-    previous_start = months[-2][0] if len(months) > 1 else None
-    result.previous_start = previous_start
+    current, previous = months[-1], (months[-2] if len(months) > 1 else None)
+    result.period_start, result.period_end = current.period_start, current.period_end
+    result.previous_start = previous.period_start if previous else None
+    result.computed_at = current.computed_at
+    result.snapshot_day = current.period_end
+    quarter_start = _months_before(current.period_start, 2)
+    rows = months + [
+        Value(*row)
+        for row in values.filter(
+            Q(
+                indicator_id__in=DASHBOARD_INDICATORS,
+                period_start__in=[d for d in (current.period_start, result.previous_start) if d],
+            )
+            | Q(indicator_id__in=HEATMAP_INDICATORS, period_start=current.period_start)
+            | Q(indicator_id="tenant_coworker_conversion", period_start__gte=quarter_start)
+        )
+        .exclude(indicator_id="active_members")
+        .values_list(*VALUE_FIELDS)
+    ]
 
-    rows = values.filter(
-        indicator_id__in=TILE_INDICATORS,
-        breakdown="",
-        period_start__in=[d for d in (result.period_start, previous_start) if d],
-    )
-    by_key = {(v.indicator_id, v.period_start): v for v in rows}
+    by_key = {(r.indicator_id, r.breakdown, r.period_start): r for r in rows}
     for indicator_id in TILE_INDICATORS:
-        current = by_key.get((indicator_id, result.period_start))
-        if current is None:
+        now = by_key.get((indicator_id, "", result.period_start))
+        if now is None:
             continue
-        before = by_key.get((indicator_id, previous_start))
+        before = by_key.get((indicator_id, "", result.previous_start))
         result.tiles.append(
             Tile(
                 indicator=ind.get(indicator_id),
-                value=current.value,
+                value=now.value,
                 previous=before.value if before is not None else None,
-                suppressed=current.suppressed,
-                cohort=current.cohort,
+                suppressed=now.suppressed,
+                cohort=now.cohort,
             )
         )
 
-    labels = [formats.date_format(start, "M Y") for start, *_ in months]
+    labels = [formats.date_format(m.period_start, "M Y") for m in months]
     result.trend = charts.line_chart(
-        [(label, value) for label, (_, _, value, _) in zip(labels, months, strict=True)]
+        [(label, m.value) for label, m in zip(labels, months, strict=True)]
     )
     result.trend_rows = [
-        (label, value, hidden) for label, (_, _, value, hidden) in zip(labels, months, strict=True)
+        (label, m.value, m.suppressed) for label, m in zip(labels, months, strict=True)
     ]
 
     segment_values = {
-        v.breakdown: v
-        for v in values.filter(indicator_id="members_by_segment", period_start=result.period_start)
+        segment: by_key[key]
+        for segment in eng.SEGMENTS
+        if (key := ("members_by_segment", segment, result.period_start)) in by_key
     }
     labels_by_segment = dict(Segment.choices)
-    bars = charts.bars(
-        [(s, segment_values[s].value if s in segment_values else None) for s in eng.SEGMENTS]
-    )
+    bars = charts.bars([(s, v.value) for s, v in segment_values.items()])
     result.segments = [
         SegmentBar(
             segment=bar.key,
             label=str(labels_by_segment[bar.key]),
             value=bar.value,
             share=bar.share,
-            suppressed=bar.key in segment_values and segment_values[bar.key].suppressed,
+            suppressed=segment_values[bar.key].suppressed,
         )
         for bar in bars
-        if bar.key in segment_values
     ]
     result.min_cohort = ind.get("members_by_segment").min_cohort
-    result.conversion = (
-        values.filter(indicator_id="tenant_coworker_conversion").order_by("-period_start").first()
+    conversions = [r for r in rows if r.indicator_id == "tenant_coworker_conversion"]
+    result.conversion = max(conversions, key=lambda r: r.period_start, default=None)
+
+    result.heatmap = _heatmap(rows, by_key, result.period_start)
+
+    snapshots = (
+        latest_snapshots(operator, space, result.snapshot_day)
+        .select_related("member__user", "home_space")
+        .only(*PREVIEW_FIELDS)
+    )
+    result.tenants_without_event, result.tenants_without_event_count = _preview(
+        snapshots.filter(segment=eng.TENANT, last_event_on__isnull=True).order_by(
+            "-score", "member_id"
+        )
+    )
+    result.drifting, result.drifting_count = _preview(
+        snapshots.filter(segment=eng.DRIFTING).order_by("trend", "member_id")
+    )
+    return result
+
+
+def _heatmap(rows, by_key, period_start: dt.date) -> Heatmap | None:
+    """Rows: all members, then each segment; columns: the measured parts of the offer."""
+    lang = _language()
+    keys = [
+        r.breakdown
+        for r in rows
+        if r.indicator_id == "offer_component_use" and r.period_start == period_start
+    ]
+    if not keys:
+        return None
+    keys = [c.key for c in offers.COMPONENTS if c.key in keys]
+    components = [(k, offers.BY_KEY[k].name.get(lang, offers.BY_KEY[k].name["en"])) for k in keys]
+
+    def cell(indicator_id: str, breakdown: str) -> HeatCell | None:
+        value = by_key.get((indicator_id, breakdown, period_start))
+        return None if value is None else HeatCell(value.value, value.suppressed)
+
+    all_members = [cell("offer_component_use", k) for k in keys]
+    table = [(str(_("All members")), all_members)]
+    labels = dict(Segment.choices)
+    for segment in HEATMAP_SEGMENTS:
+        cells = [cell("offer_use_by_segment", f"{segment}:{k}") for k in keys]
+        if any(c is not None for c in cells):
+            empty = HeatCell(None, False)
+            table.append((str(labels[segment]).capitalize(), [c or empty for c in cells]))
+    return Heatmap(
+        share=by_key.get(("offer_used_share", "", period_start)),
+        components=components,
+        rows=table,
     )
 
-    result.snapshot_day = state.as_of if state is not None else None
-    snapshots = latest_snapshots(operator, space, result.snapshot_day).select_related(
-        "member__user", "home_space"
-    )
-    tenants = snapshots.filter(segment=eng.TENANT, last_event_on__isnull=True).order_by(
-        "-score", "member_id"
-    )
-    result.tenants_without_event_count = tenants.count()
-    result.tenants_without_event = list(tenants[:LIST_PREVIEW])
-    drifting = snapshots.filter(segment=eng.DRIFTING).order_by("trend", "member_id")
-    result.drifting_count = drifting.count()
-    result.drifting = list(drifting[:LIST_PREVIEW])
-    return result
+
+def _preview(snapshots: QuerySet) -> tuple[list[MemberEngagementSnapshot], int]:
+    """The first few rows and how many there are, in one query."""
+    rows = list(snapshots.annotate(total=Window(Count("id")))[:LIST_PREVIEW])
+    return rows, (rows[0].total if rows else 0)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, 1)
 
 
 def segment_members(
@@ -255,3 +387,69 @@ def member_card(member: Member) -> MemberCard | None:
         facts=dict(snapshot.facts),
         day=snapshot.day,
     )
+
+
+# Where a member goes to try a part of the offer: url names, the first that exists wins.
+NEXT_STEP_URLS = {
+    "workspace": ("checkin",),
+    "meeting_rooms": ("booking_find", "booking_new"),
+    "events": ("event_for_you", "event_list"),
+    "asks_and_offers": ("exchange_asks", "exchange_home", "profile_edit_offer_new"),
+    "introductions": ("directory",),
+    "opportunities": ("exchange_opportunities", "directory"),
+    "network": ("event_list",),
+    "guests": ("guest_new",),
+}
+NEXT_STEP_TEXT = {
+    "workspace": gettext_lazy("Come and work here: check in when you arrive"),
+    "meeting_rooms": gettext_lazy("Book a meeting room"),
+    "events": gettext_lazy("Come to an event"),
+    "asks_and_offers": gettext_lazy("Ask for help, or offer yours"),
+    "introductions": gettext_lazy("Meet the other members"),
+    "opportunities": gettext_lazy("Find business among members"),
+    "network": gettext_lazy("Work from another of our spaces"),
+    "guests": gettext_lazy("Invite a guest"),
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    key: str
+    part: str  # the part of the offer, in the reader's language
+    text: str
+    url: str | None
+
+
+def untried(member: Member) -> list[NextStep]:
+    """The measured parts of the operator's offer the member has not used in the window
+    (from their latest snapshot), each with one link to try it. Nothing before the first
+    computation."""
+    from django.urls import NoReverseMatch, reverse
+
+    from maillage.insights.services import offer_declared
+
+    snapshot = (
+        MemberEngagementSnapshot.objects.filter(member=member)
+        .only("offer_used", "day")
+        .order_by("-day")
+        .first()
+    )
+    if snapshot is None:
+        return []
+    lang = _language()
+    used = set(snapshot.offer_used)
+    steps = []
+    for key in offers.measured(offer_declared(member.operator_id)):
+        if key in used:
+            continue
+        url = None
+        for name in NEXT_STEP_URLS.get(key, ()):
+            try:
+                url = reverse(name)
+                break
+            except NoReverseMatch:
+                continue
+        component = offers.BY_KEY[key]
+        name = component.name.get(lang, component.name["en"])
+        steps.append(NextStep(key, name, str(NEXT_STEP_TEXT.get(key, name)), url))
+    return steps

@@ -33,14 +33,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from maillage.core.models import Activity, ActivityKind, Member, Operator, Role
 from maillage.insights import engagement as eng
 from maillage.insights import indicators as ind
+from maillage.insights import offer as offers
 from maillage.insights.models import (
     DailyActivityCount,
     EngagementSettings,
@@ -79,6 +81,13 @@ def engagement_config(operator: Operator | int) -> eng.EngagementConfig:
     if settings is None or not settings.overrides:
         return eng.DEFAULT_CONFIG
     return eng.DEFAULT_CONFIG.with_overrides(settings.overrides)
+
+
+def offer_declared(operator: Operator | int) -> tuple[str, ...]:
+    """The parts of its offer the operator declared (every measurable part by default)."""
+    operator_id = operator if isinstance(operator, int) else operator.pk
+    settings = EngagementSettings.objects.filter(operator_id=operator_id).first()
+    return offers.declared(settings.offer if settings is not None else None)
 
 
 def insights_recompute(
@@ -420,23 +429,38 @@ def _snapshot(
             .annotate(last=Max("day"))
             .order_by()
         )
-    rows = (
-        _snapshot_row(
+    declared = offer_declared(operator)
+    roamed = _roamed(operator, as_of, config, population)
+
+    def row(activity: eng.MemberActivity) -> MemberEngagementSnapshot:
+        result = eng.engagement(
+            activity,
+            as_of,
+            config,
+            previous_level=previous.get(activity.member_id),
+            seasonality=season,
+        )
+        used: tuple[str, ...] = ()
+        share = None
+        if result.segment != eng.GONE:
+            used = offers.used_components(
+                _window_totals(activity, config.window_weeks),
+                roamed=activity.member_id in roamed,
+                declared_keys=declared,
+            )
+            share = offers.share(used, declared)
+        return _snapshot_row(
             operator,
             as_of,
             members[activity.member_id][2],
             activity,
-            eng.engagement(
-                activity,
-                as_of,
-                config,
-                previous_level=previous.get(activity.member_id),
-                seasonality=season,
-            ),
+            result,
             last_event.get(activity.member_id),
+            used,
+            share,
         )
-        for activity in stream_activities(operator, as_of, config, members, population)
-    )
+
+    rows = (row(a) for a in stream_activities(operator, as_of, config, members, population))
     written = 0
     with transaction.atomic():
         MemberEngagementSnapshot.objects.filter(operator=operator, day=as_of).delete()
@@ -446,7 +470,33 @@ def _snapshot(
     return written
 
 
-def _snapshot_row(operator, as_of, home_space_id, activity, result, last_event_on):
+def _window_totals(activity: eng.MemberActivity, weeks: int) -> dict[str, int]:
+    totals = {kind: sum(series[:weeks]) for kind, series in activity.counts.items()}
+    totals[ActivityKind.CHECKED_IN] = sum(activity.presence[:weeks])
+    return totals
+
+
+def _roamed(operator: Operator, as_of: dt.date, config: eng.EngagementConfig, population):
+    """Members who checked in at a space of the operator other than their home, lately."""
+    start = as_of - dt.timedelta(days=7 * config.window_weeks)
+    return set(
+        DailyActivityCount.objects.filter(
+            operator=operator,
+            kind=ActivityKind.CHECKED_IN,
+            day__gt=start,
+            day__lte=as_of,
+            space__isnull=False,
+            member__in=population.values("pk"),
+        )
+        .exclude(space_id=F("member__home_space_id"))
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+
+
+def _snapshot_row(
+    operator, as_of, home_space_id, activity, result, last_event_on, offer_used, offer_share
+):
     return MemberEngagementSnapshot(
         operator=operator,
         member_id=result.member_id,
@@ -459,6 +509,8 @@ def _snapshot_row(operator, as_of, home_space_id, activity, result, last_event_o
         segment=result.segment,
         reasons=[list(code) for code in result.reason_codes],
         facts=dict(result.facts),
+        offer_used=list(offer_used),
+        offer_share=offer_share,
         last_seen_on=activity.last_seen_on,
         last_event_on=last_event_on,
     )
@@ -581,20 +633,169 @@ def period_aggregates(operator: Operator, period: Period) -> dict[int | None, di
         .order_by()
     ):
         spaces[space]["members"] = n
+    _offer_usage(operator, end_snapshots, spaces)
     if period.window == ind.QUARTER:
         _conversion(operator, period, spaces)
+        _business(operator, period, spaces)
+    else:
+        _answers(operator, period, spaces)
     total = spaces[None]
     for space, cell in list(spaces.items()):
         if space is None:
             continue
         for key, value in cell.items():
-            if key == "contributions":
-                total["contributions"].extend(value)
-            elif key == "segments":
-                total["segments"].update(value)
+            if key in ("contributions", "answer_hours"):
+                total.setdefault(key, []).extend(value)
+            elif isinstance(value, collections.Counter):
+                total.setdefault(key, collections.Counter()).update(value)
+            elif key == "offer_components":
+                total[key] = value
             else:
                 total[key] = total.get(key, 0) + value
+    if period.window == ind.QUARTER:
+        _ties(operator, period, end_snapshots, spaces)  # pairs across spaces: not a sum
     return dict(spaces)
+
+
+def _period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    return local_day_bounds(period.start)[0], local_day_bounds(period.end)[1]
+
+
+def _answers(operator: Operator, period: Period, spaces: dict) -> None:
+    """Hours from each ask posted in the period (by a member) to its first answer, by the
+    asker's home space. Asks are told apart by the target of their "posted" line."""
+    start, end = _period_bounds(period)
+    ledger = Activity.objects.filter(operator=operator)
+    posts = ledger.filter(
+        kind=ActivityKind.POSTED,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+        member__role__in=MEMBER_ROLES,
+        target_id__isnull=False,
+    )
+    firsts = {
+        (target_type, target_id): first
+        for target_type, target_id, first in ledger.filter(
+            kind=ActivityKind.ANSWERED,
+            target_id__in=posts.values("target_id"),
+            occurred_at__gte=start,
+        )
+        .values_list("target_type", "target_id")
+        .annotate(first=Min("occurred_at"))
+        .order_by()
+    }
+    askers: dict[int | None, set[int]] = collections.defaultdict(set)
+    for target_type, target_id, member_id, space, posted in posts.values_list(
+        "target_type", "target_id", "member_id", "member__home_space_id", "occurred_at"
+    ):
+        first = firsts.get((target_type, target_id))
+        if first is None or first < posted:
+            continue
+        spaces[space].setdefault("answer_hours", []).append((first - posted).total_seconds() / 3600)
+        askers[space].add(member_id)
+    for space, members in askers.items():
+        spaces[space]["askers_answered"] = len(members)
+
+
+def _amount(payload) -> float | None:
+    try:
+        value = float((payload or {}).get("amount"))
+    except (TypeError, ValueError):
+        return None
+    return value if value == value and value >= 0 else None  # not NaN, not negative
+
+
+def _business(operator: Operator, period: Period, spaces: dict) -> None:
+    """The amounts of the outcomes members recorded in the period, by their home space."""
+    start, end = _period_bounds(period)
+    declared: dict[int | None, set[int]] = collections.defaultdict(set)
+    for member_id, space, payload in Activity.objects.filter(
+        operator=operator,
+        kind=ActivityKind.OUTCOME_RECORDED,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+        member__role__in=MEMBER_ROLES,
+    ).values_list("member_id", "member__home_space_id", "payload"):
+        amount = _amount(payload)
+        if amount is None:
+            continue
+        cell = spaces[space]
+        cell["business_amount"] = cell.get("business_amount", 0.0) + amount
+        declared[space].add(member_id)
+    for space, members in declared.items():
+        spaces[space]["members_declared_business"] = len(members)
+
+
+def _ties(operator: Operator, period: Period, end_snapshots, spaces: dict) -> None:
+    """Pairs of current members with a "met" line between them by the period's end: within
+    each home space (both ends), and across the operator; with their companies."""
+    from maillage.members.models import Profile
+
+    _, end = _period_bounds(period)
+    home = dict(
+        end_snapshots.filter(member__left_on__isnull=True).values_list("member_id", "home_space_id")
+    )
+    pairs = set()
+    for a, b in (
+        Activity.objects.filter(
+            operator=operator,
+            kind=ActivityKind.MET,
+            occurred_at__lt=end,
+            target_type="core.member",
+            target_id__isnull=False,
+        )
+        .values_list("member_id", "target_id")
+        .distinct()
+        .order_by()
+    ):
+        if a != b and a in home and b in home:
+            pairs.add((min(a, b), max(a, b)))
+    ends = {m for pair in pairs for m in pair}
+    company = (
+        dict(
+            Profile.objects.filter(member_id__in=ends, company__isnull=False).values_list(
+                "member_id", "company_id"
+            )
+        )
+        if ends
+        else {}
+    )
+    for cell in spaces.values():
+        for key in ("ties", "ties_companies_known", "ties_across_companies"):
+            cell[key] = 0
+    known_members: dict[int | None, set[int]] = collections.defaultdict(set)
+    for a, b in pairs:
+        cells = [None] + ([home[a]] if home[a] == home[b] else [])
+        both_known = a in company and b in company
+        for key in cells:
+            cell = spaces[key]
+            cell["ties"] += 1
+            if both_known:
+                cell["ties_companies_known"] += 1
+                cell["ties_across_companies"] += company[a] != company[b]
+                known_members[key].update((a, b))
+    for key, members in known_members.items():
+        spaces[key]["members_with_company_ties"] = len(members)
+
+
+def _offer_usage(operator: Operator, end_snapshots, spaces: dict) -> None:
+    """Who used which declared part of the offer, by home space and segment (members not
+    gone, who have a share)."""
+    components = offers.measured(offer_declared(operator))
+    for space, segment, used, share in end_snapshots.filter(offer_share__isnull=False).values_list(
+        "home_space_id", "segment", "offer_used", "offer_share"
+    ):
+        cell = spaces[space]
+        cell["offer_components"] = components
+        cell["offer_members"] = cell.get("offer_members", 0) + 1
+        cell["offer_share_sum"] = cell.get("offer_share_sum", 0.0) + share
+        by_component = cell.setdefault("offer_used", collections.Counter())
+        by_segment = cell.setdefault("offer_used_by_segment", collections.Counter())
+        segment_members = cell.setdefault("offer_segment_members", collections.Counter())
+        segment_members[segment] += 1
+        for component in used:
+            by_component[component] += 1
+            by_segment[f"{segment}:{component}"] += 1
 
 
 def _conversion(operator: Operator, period: Period, spaces: dict) -> None:
@@ -689,3 +890,126 @@ def insights_recompute_all(
             insights_recompute(operator=operator, full=full, today=today, progress=progress)
         )
     return reports
+
+
+# --- actions: inviting a list of members to an event ----------------------------------------
+
+
+def invitable_events(operator: Operator, space=None, now: dt.datetime | None = None):
+    """Published events of the operator still to come (of one space, or network-wide ones)."""
+    from maillage.events.models import Event
+
+    events = Event.objects.filter(operator=operator).published().upcoming(now)
+    if space is not None:
+        events = events.filter(Q(space=space) | Q(space__isnull=True))
+    return events.select_related("space").order_by("starts_at")
+
+
+def event_invite(*, by: Member, event, members: Iterable[Member], now=None) -> int:
+    """Invite members to a published upcoming event of the same operator: one invitation
+    per member and event (those already invited are skipped), emailed by a task after
+    commit. Returns how many were newly invited."""
+    from maillage.core.errors import DomainError
+    from maillage.events.models import EventStatus
+    from maillage.insights import tasks
+    from maillage.insights.models import EventInvitation
+
+    now = now or timezone.now()
+    if event.operator_id != by.operator_id:
+        raise DomainError(gettext("This event is not one of yours."), field="event")
+    if event.status != EventStatus.PUBLISHED or event.ends_at <= now:
+        raise DomainError(gettext("Choose a published event still to come."), field="event")
+    members = [m for m in members if m.operator_id == event.operator_id and m.is_active]
+    if not members:
+        raise DomainError(gettext("Nobody to invite."))
+    with transaction.atomic():
+        already = set(
+            EventInvitation.objects.filter(
+                event=event, member_id__in=[m.pk for m in members]
+            ).values_list("member_id", flat=True)
+        )
+        fresh = [
+            EventInvitation(
+                operator_id=event.operator_id,
+                event=event,
+                member=m,
+                invited_by=by,
+                created_at=now,
+            )
+            for m in members
+            if m.pk not in already
+        ]
+        EventInvitation.objects.bulk_create(fresh)
+        if fresh:
+            event_id = event.pk
+            transaction.on_commit(lambda: tasks.invitations_send.enqueue(event_id=event_id))
+    return len(fresh)
+
+
+def invitations_send(*, event_id: int) -> int:
+    """Email the invitations to an event not sent yet (idempotent). Returns how many."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from maillage.events import ical
+    from maillage.insights.models import EventInvitation
+
+    sent = 0
+    pending = EventInvitation.objects.filter(event_id=event_id, sent_at__isnull=True)
+    for invitation in pending.select_related("event__space", "member__user", "invited_by__user"):
+        event, user = invitation.event, invitation.member.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            start = event.starts_at.astimezone(event.tz)
+            context = {
+                "name": user.get_short_name(),
+                "event": event,
+                "day": date_format(start, "l j F Y"),
+                "start": date_format(start, "H:i"),
+                "place": event.place,
+                "url": ical.event_url(event),
+                "by": invitation.invited_by.user.get_short_name() if invitation.invited_by else "",
+            }
+            message = EmailMessage(
+                subject=" ".join(
+                    (gettext("You are invited: %(title)s") % {"title": event.title}).split()
+                ),
+                body=render_to_string("insights/email/invitation.txt", context),
+                to=[user.email],
+                reply_to=[event.space.contact_email]
+                if event.space_id and event.space.contact_email
+                else None,
+            )
+            message.send()
+        EventInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+# --- transparency ----------------------------------------------------------------------------
+
+
+def published_figures_update(*, by: Member, indicator_ids: Iterable[str]) -> list[str]:
+    """Set which indicators the operator publishes (admins only: checked by the view's gate).
+    Unknown or not computable ids are refused."""
+    from maillage.core.errors import DomainError
+
+    ids = list(dict.fromkeys(indicator_ids))
+    computable = {i.id for i in ind.ready()}
+    unknown = [i for i in ids if i not in computable]
+    if unknown:
+        raise DomainError(gettext("Unknown figures: %(ids)s.") % {"ids": ", ".join(unknown)})
+    ordered = [i.id for i in ind.ready() if i.id in ids]
+    with transaction.atomic():
+        settings, _ = EngagementSettings.objects.get_or_create(operator_id=by.operator_id)
+        settings.published = ordered
+        settings.save(update_fields=["published", "updated_at"])
+    return ordered
+
+
+def published_figures(operator: Operator | int) -> list[str]:
+    operator_id = operator if isinstance(operator, int) else operator.pk
+    settings = EngagementSettings.objects.filter(operator_id=operator_id).first()
+    return list(settings.published) if settings is not None else []

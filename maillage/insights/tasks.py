@@ -16,3 +16,11 @@ def insights_recompute(*, operator_id: int, full: bool = False) -> dict:
         return {}
     report = recompute(operator=operator, full=full)
     return {"as_of": report.as_of.isoformat(), "seconds": report.seconds}
+
+
+@task
+def invitations_send(*, event_id: int) -> int:
+    """Email the invitations to an event that are not sent yet (running twice sends once)."""
+    from maillage.insights.services import invitations_send as send
+
+    return send(event_id=event_id)

@@ -3,15 +3,28 @@ tables only (selectors.py); `insights_recompute` fills them."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from maillage.core import access
-from maillage.core.models import Role, Space
-from maillage.insights import selectors
+from maillage.core.errors import DomainError
+from maillage.core.models import Operator, Role, Space
+from maillage.insights import indicators as ind
+from maillage.insights import pdf, selectors, services
+from maillage.insights import report as reports
 from maillage.insights.models import Segment
 
 
@@ -33,21 +46,45 @@ def _scope(request: HttpRequest) -> tuple[object, Space | None, list[Space]]:
     return record, spaces[0], spaces
 
 
+DASHBOARD_CACHE_SECONDS = 6 * 3600
+
+
 @login_required
 def insights_dashboard(request: HttpRequest) -> HttpResponse:
     record, space, spaces = _scope(request)
-    data = selectors.dashboard(operator=record.operator, space=space)
+    operator = record.operator
+    computed_at, period_end = selectors.dashboard_stamp(operator=operator, space=space)
+    # The figures change only when the recompute runs: the body is cached per operator, space,
+    # language and computation (each process its own copy; nothing to invalidate).
+    stamp = computed_at.timestamp() if computed_at else 0
+    key = f"insights:dashboard:{operator.pk}:{space.pk if space else 0}:{get_language()}:{stamp}"
+    body = cache.get(key)
+    if body is None:
+        data = selectors.dashboard(operator=operator, space=space)
+        body = render_to_string(
+            "insights/includes/dashboard_body.html",
+            {
+                "data": data,
+                "space": space,
+                "tenants_reasons": [
+                    (s, selectors.reason_text(s)) for s in data.tenants_without_event
+                ],
+                "drifting_reasons": [(s, selectors.reason_text(s)) for s in data.drifting],
+            },
+            request=request,
+        )
+        if computed_at is not None:
+            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(
         request,
         "insights/dashboard.html",
         {
-            "data": data,
-            "operator": record.operator,
+            "body": mark_safe(body),  # noqa: S308 - our own template's output
+            "period_end": period_end,
+            "operator": operator,
             "space": space,
             "spaces": spaces,
             "can_see_operator": record.role == Role.ADMIN,
-            "tenants_reasons": [(s, selectors.reason_text(s)) for s in data.tenants_without_event],
-            "drifting_reasons": [(s, selectors.reason_text(s)) for s in data.drifting],
         },
     )
 
@@ -78,5 +115,210 @@ def insights_segment(request: HttpRequest, segment: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "emails": ",".join(emails),
+            "events": list(services.invitable_events(record.operator, space)[:50]),
         },
+    )
+
+
+# --- the stakeholder report and its exports ---------------------------------------------------
+
+
+def _report_period(request: HttpRequest, operator, space):
+    _stamp, latest_end = selectors.dashboard_stamp(operator=operator, space=space)
+    latest = latest_end.replace(day=1) if latest_end else None
+    return reports.choose_period(request.GET.get("from", ""), request.GET.get("to", ""), latest)
+
+
+def _report_query(request: HttpRequest, space, start, end) -> str:
+    query = {"from": start.strftime("%Y-%m"), "to": end.strftime("%Y-%m")}
+    if space is not None:
+        query["space"] = space.pk
+    return urlencode(query)
+
+
+@login_required
+def insights_report(request: HttpRequest) -> HttpResponse:
+    record, space, spaces = _scope(request)
+    start, end, message = _report_period(request, record.operator, space)
+    report = reports.build(operator=record.operator, space=space, start=start, end=end)
+    return render(
+        request,
+        "insights/report.html",
+        {
+            "report": report,
+            "message": message,
+            "operator": record.operator,
+            "space": space,
+            "spaces": spaces,
+            "can_see_operator": record.role == Role.ADMIN,
+            "query": _report_query(request, space, start, end),
+            "start_month": start.strftime("%Y-%m"),
+            "end_month": end.strftime("%Y-%m"),
+        },
+    )
+
+
+def _filename(report, extension: str) -> str:
+    slug = report.space.slug if report.space is not None else report.operator.slug
+    return f"maillage-{slug}-{report.start:%Y-%m}-{report.end:%Y-%m}.{extension}"
+
+
+@login_required
+def insights_report_pdf(request: HttpRequest) -> HttpResponse:
+    record, space, _spaces = _scope(request)
+    start, end, _message = _report_period(request, record.operator, space)
+    report = reports.build(operator=record.operator, space=space, start=start, end=end)
+    response = HttpResponse(pdf.render(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+def insights_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404
+    record, space, spaces = _scope(request)
+    start, end, _message = _report_period(request, record.operator, space)
+    rows = reports.export_rows(
+        operator=record.operator,
+        space=space,
+        start=start,
+        end=end,
+        all_spaces=spaces if space is None else None,
+    )
+    report = reports.Report(record.operator, space, start, end, [], None)
+    if fmt == "csv":
+        response = HttpResponse(reports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        meta = {
+            "operator": record.operator.name,
+            "space": space.name if space is not None else None,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+        }
+        response = HttpResponse(
+            reports.to_json(meta, rows), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, fmt)}"'
+    return response
+
+
+# --- inviting a segment's members to an event --------------------------------------------------
+
+
+@login_required
+@require_POST
+def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
+    """Invite the members of a segment list (the same filter as the page) to an event."""
+    if segment not in Segment.values:
+        raise Http404
+    record, space, _spaces = _scope(request)
+    back = reverse("insights_segment", args=[segment])
+    query = {}
+    if space is not None:
+        query["space"] = space.pk
+    without_event = request.POST.get("without_event") == "1"
+    if without_event:
+        query["without_event"] = 1
+    back = f"{back}?{urlencode(query)}" if query else back
+    events = services.invitable_events(record.operator, space)
+    wanted = request.POST.get("event", "")
+    event = events.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if event is None:
+        messages.error(request, _("Choose an event to invite them to."))
+        return redirect(back)
+    snapshots = selectors.segment_members(
+        operator=record.operator, space=space, segment=segment, without_event=without_event
+    )
+    members = [s.member for s in snapshots]
+    try:
+        n = services.event_invite(by=record, event=event, members=members)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if n:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s member invited to “%(title)s”.",
+                "%(n)s members invited to “%(title)s”.",
+                n,
+            )
+            % {"n": n, "title": event.title},
+        )
+    else:
+        messages.info(request, _("They had all been invited to this event already."))
+    return redirect(back)
+
+
+# --- transparency -----------------------------------------------------------------------------
+
+
+@login_required
+def insights_publish(request: HttpRequest) -> HttpResponse:
+    """The admin chooses which figures the public transparency page shows."""
+    record = access.staff_record(request.viewer)
+    if record.role != Role.ADMIN:
+        raise PermissionDenied
+    published = services.published_figures(record.operator)
+    if request.method == "POST":
+        try:
+            published = services.published_figures_update(
+                by=record, indicator_ids=request.POST.getlist("indicator")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The public page has been updated."))
+            return redirect("insights_publish")
+    lang = (get_language() or "fr")[:2]
+    choices = [
+        (
+            i.id,
+            i.name.get(lang, i.name["en"]),
+            i.definition.get(lang, i.definition["en"]),
+            i.id in published,
+        )
+        for i in ind.ready()
+    ]
+    return render(
+        request,
+        "insights/publish.html",
+        {"operator": record.operator, "choices": choices, "published": published},
+    )
+
+
+def transparency(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: the figures the operator chose to publish, for the latest computed month, for
+    the whole operator (withheld figures stay withheld)."""
+    operator = get_object_or_404(Operator, slug=slug)
+    published = services.published_figures(operator)
+    report = None
+    if published:
+        _stamp, latest_end = selectors.dashboard_stamp(operator=operator, space=None)
+        if latest_end is not None:
+            end = latest_end.replace(day=1)
+            start, end, _message = reports.choose_period("", end.strftime("%Y-%m"), end)
+            report = reports.build(
+                operator=operator, space=None, start=start, end=end, only=published
+            )
+    return render(
+        request,
+        "insights/transparency.html",
+        {"operator": operator, "report": report, "spaces": operator.spaces.order_by("name")},
+    )
+
+
+# --- the member's own view --------------------------------------------------------------------
+
+
+@login_required
+def my_engagement(request: HttpRequest) -> HttpResponse:
+    member = request.viewer.current
+    if member is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "insights/mine.html",
+        {"engagement": selectors.member_card(member), "untried": selectors.untried(member)},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from maillage.insights import indicators as ind
 from maillage.insights.indicators import Computed, Table
 
@@ -26,6 +24,17 @@ SPACE = {
     "contributions": [20, 9, 6, 3, 1, 1, 0],
     "tenants_at_start": 12,
     "tenants_now_coworkers": 3,
+    # 4 asks by 3 members answered after 1, 2, 5 and 30 hours; 2 outcomes of 1,500 and 250 €
+    # by 2 members; 46 of the 276 possible pairs of the 24 members have met, 40 of them with
+    # both companies known (by 30 members), 30 of those across two companies.
+    "answer_hours": [5.0, 1.0, 30.0, 2.0],
+    "askers_answered": 3,
+    "business_amount": 1750.0,
+    "members_declared_business": 2,
+    "ties": 46,
+    "ties_companies_known": 40,
+    "ties_across_companies": 30,
+    "members_with_company_ties": 30,
 }
 
 
@@ -68,6 +77,41 @@ def test_it_counts_introductions_and_days_present_with_their_cohorts():
     assert value("check_in_days") == Computed(180, 18)
 
 
+OFFER = {
+    "offer_components": ("workspace", "events", "meeting_rooms"),
+    "offer_members": 20,
+    "offer_share_sum": 9.0,  # e.g. 7 members used all 3 parts, 2 two of them, 11 none...
+    "offer_used": {"workspace": 18, "events": 5},
+    "offer_segment_members": {"tenant": 12, "coworker": 8},
+    "offer_used_by_segment": {
+        "tenant:workspace": 12,
+        "coworker:workspace": 6,
+        "coworker:events": 5,
+    },
+}
+
+
+def test_it_computes_the_share_of_the_offer_used():
+    assert value("offer_used_share", OFFER) == Computed(45.0, 20)  # 9 / 20
+
+
+def test_it_computes_the_use_of_each_part_of_the_offer():
+    cells = ind.get("offer_component_use").cells(OFFER)
+    assert cells == {
+        "workspace": Computed(90.0, 20),
+        "events": Computed(25.0, 20),
+        "meeting_rooms": Computed(0.0, 20),
+    }
+
+
+def test_it_computes_the_heatmap_of_segments_and_parts():
+    cells = ind.get("offer_use_by_segment").cells(OFFER)
+    assert cells["tenant:workspace"] == Computed(100.0, 12)
+    assert cells["tenant:events"] == Computed(0.0, 12)
+    assert cells["coworker:events"] == Computed(62.5, 8)  # 5 / 8, on 8 < 10 members
+    assert len(cells) == 6
+
+
 def test_it_gives_no_rate_over_nobody():
     empty = {"members": 0}
     assert value("event_participation_rate", empty) == Computed(None, 0)
@@ -87,17 +131,33 @@ def test_it_describes_every_indicator_in_both_languages():
             assert indicator.needs
 
 
-def test_it_says_what_the_waiting_indicators_need():
-    waiting = {i.id for i in ind.INDICATORS if i.status == ind.NEEDS_DATA}
-    assert waiting == {
+def test_it_computes_the_median_time_to_a_first_answer():
+    assert value("time_to_first_answer") == Computed(3.5, 3)  # (2 + 5) / 2
+    assert ind.median([4.0, 1.0, 9.0]) == 4.0
+    assert value("time_to_first_answer", {}) == Computed(None, 0)
+
+
+def test_it_sums_the_business_declared_between_members():
+    assert value("business_declared") == Computed(1750.0, 2)
+    assert value("business_declared", {}) == Computed(None, 0)
+
+
+def test_it_computes_the_density_of_ties_and_the_ties_across_companies():
+    assert value("ties_density") == Computed(16.67, 24)  # 46 / (24 × 23 / 2)
+    assert value("cross_company_ties") == Computed(75.0, 30)  # 30 / 40
+    assert value("ties_density", {"members": 1}) == Computed(None, 1)
+
+
+def test_every_indicator_of_the_issue_is_computed():
+    assert all(i.status == ind.READY for i in ind.INDICATORS)
+    assert {
         "time_to_first_answer",
         "business_declared",
         "ties_density",
         "cross_company_ties",
-        "offer_used_share",
-    }
-    with pytest.raises(ValueError, match="exchange"):
-        ind.get("time_to_first_answer").cells(SPACE)
+        "tenant_coworker_conversion",
+        "host_concentration",
+    } <= set(ind.REGISTRY)
 
 
 # --- suppression -----------------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""The stakeholder report as a PDF, drawn with fpdf2 (pure Python, no system libraries).
+
+The built-in Helvetica font covers Latin-1, enough for French once the typographic signs
+outside it (’ « » – — …) are replaced by their plain equivalents. Charts are drawn as lines
+from the same geometry as the HTML report (`charts.line_chart`).
+"""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from maillage.insights import report as reports
+
+_PLAIN = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u202f": " ",
+        "\u00a0": " ",
+        "≥": ">=",
+        "≤": "<=",
+        "×": "x",
+        "−": "-",
+        "→": "->",
+    }
+)
+
+
+def plain(text: str) -> str:
+    """Text Helvetica can draw: typographic signs made plain, anything else outside Latin-1
+    replaced by "?"."""
+    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Document(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, plain(f"{self.footer_text} - {self.page_no()}"), align="C")
+
+
+def render(report: reports.Report) -> bytes:
+    doc = _Document(format="A4")
+    doc.set_title(plain(_("Community report")))
+    doc.set_author("Maillage")
+    doc.footer_text = report.scope_name
+    doc.set_auto_page_break(auto=True, margin=16)
+    doc.set_margins(16, 16, 16)
+    doc.add_page()
+    width = doc.w - doc.l_margin - doc.r_margin
+
+    doc.set_font("Helvetica", "B", 20)
+    doc.multi_cell(width, 9, plain(_("Community report")), new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", size=12)
+    period = _("%(scope)s, from %(start)s to %(end)s") % {
+        "scope": report.scope_name,
+        "start": formats.date_format(report.start, "j F Y"),
+        "end": formats.date_format(report.end, "j F Y"),
+    }
+    doc.multi_cell(width, 6, plain(period), new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", size=9)
+    doc.set_text_color(90, 90, 90)
+    doc.multi_cell(
+        width,
+        5,
+        plain(
+            _(
+                "Computed from the activity ledger. A figure computed on too few members is "
+                "withheld, and so is any figure that would let someone work it out."
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.set_text_color(0, 0, 0)
+    doc.ln(4)
+    if not report.series:
+        doc.set_font("Helvetica", size=11)
+        doc.multi_cell(width, 6, plain(_("No figures for this period.")))
+    for series in report.series:
+        _indicator(doc, series, width)
+    return bytes(doc.output())
+
+
+def _indicator(doc: FPDF, series: reports.Series, width: float) -> None:
+    if doc.get_y() > doc.h - 80:
+        doc.add_page()
+    doc.set_font("Helvetica", "B", 13)
+    doc.multi_cell(width, 7, plain(series.name), new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", size=9)
+    doc.multi_cell(width, 4.5, plain(series.definition), new_x="LMARGIN", new_y="NEXT")
+    doc.set_text_color(90, 90, 90)
+    doc.multi_cell(
+        width,
+        4.5,
+        plain(f"{_('Formula')}: {series.indicator.formula} (v{series.indicator.version})"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.set_text_color(0, 0, 0)
+    doc.set_font("Helvetica", size=10)
+    if series.latest is not None:
+        start, value, hidden, _cohort = series.latest
+        doc.set_font("Helvetica", "B", 11)
+        doc.multi_cell(
+            width,
+            6,
+            plain(
+                f"{reports.period_label(series.indicator, start)}: "
+                f"{reports.show(series.indicator, value, hidden)}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.set_font("Helvetica", size=9)
+        if series.chart is not None:
+            _chart(doc, series, width)
+        line = "   ".join(f"{label}: {text}" for label, text in series.rows)
+        doc.multi_cell(width, 4.5, plain(line), new_x="LMARGIN", new_y="NEXT")
+    elif series.breakdowns:
+        doc.set_font("Helvetica", size=9)
+        line = "   ".join(
+            f"{key}: {reports.show(series.indicator, value, hidden)}"
+            for key, value, hidden in series.breakdowns
+        )
+        doc.multi_cell(width, 4.5, plain(line), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+
+
+def _chart(doc: FPDF, series: reports.Series, width: float) -> None:
+    """The line chart scaled into a box of the page's width and 40 mm."""
+    chart = series.chart
+    box_h = 40.0
+    if doc.get_y() + box_h > doc.h - 20:
+        doc.add_page()
+    x0, y0 = doc.l_margin, doc.get_y() + 2
+    sx, sy = width / chart.width, box_h / chart.height
+    doc.set_draw_color(210, 210, 210)
+    doc.set_line_width(0.2)
+    doc.set_font("Helvetica", size=7)
+    for tick in chart.ticks:
+        y = y0 + tick.y * sy
+        doc.line(x0 + chart.left * sx, y, x0 + chart.width * sx, y)
+        doc.set_xy(x0, y - 2)
+        doc.cell(chart.left * sx - 1, 4, plain(formats.number_format(tick.value, 0)), align="R")
+    doc.set_draw_color(37, 99, 235)
+    doc.set_line_width(0.6)
+    previous = None
+    for dot in chart.dots:
+        point = (x0 + dot.x * sx, y0 + dot.y * sy)
+        if previous is not None:
+            doc.line(*previous, *point)
+        previous = point
+    for x, label, _anchor in chart.labels:
+        doc.set_xy(x0 + x * sx - 10, y0 + (chart.bottom + 4) * sy)
+        doc.cell(20, 4, plain(label), align="C")
+    doc.set_xy(doc.l_margin, y0 + box_h + 4)
