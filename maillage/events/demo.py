@@ -217,8 +217,12 @@ def _upcoming(space, staff, today, people, ines, rng, tags, counts) -> int:
                           recurrence="FREQ=WEEKLY;BYDAY=TH;COUNT=20")  # fmt: skip
         if series is not None:
             made += 1
-            for event in Event.objects.filter(series=series.series).order_by("starts_at")[:3]:
+            dates = list(Event.objects.filter(series=series.series).order_by("starts_at")[:3])
+            for event in dates:
                 counts["rsvps"] += _answers(event, people, ines, rng, rng.randint(6, 14))
+            if ines is not None and ines.home_space_id == space.pk and dates:
+                # Inès, the coworker, never misses the Thursday lunch.
+                services.event_rsvp(event=dates[0], member=ines, status="going")
     for idea in rng.sample([i for i in IDEAS if i is not lunch], 4):
         day = _on_weekday(today + dt.timedelta(days=rng.randint(2, 26)), idea.weekday)
         if not space.hours_on(day.weekday()):

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from maillage.events import recurrence
@@ -120,6 +121,7 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["space"].queryset = spaces
         self.fields["room"].queryset = rooms
+        self.fields["kind"].choices = [(v, capfirst(label)) for v, label in EventKind.choices]
         self.can_repeat = can_repeat and not editing
         if not self.can_repeat:
             for name in ("repeat", "repeat_count", "repeat_until", "rule", "exceptions"):

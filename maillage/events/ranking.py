@@ -18,10 +18,10 @@ going; `rank` keeps the best k with a heap, O(E log k).
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 WEIGHTS: Mapping[str, float] = {
     "interests": 1.0,
@@ -49,8 +49,9 @@ class MemberFeatures:
     known: frozenset[int] = frozenset()  # members already met at an event
 
 
-@dataclass(frozen=True)
-class EventFeatures:
+class EventFeatures(NamedTuple):
+    """One candidate event (a named tuple: hundreds are built per page, cheaply)."""
+
     event_id: int
     operator_id: int
     space_id: int | None  # None: across the operator's spaces
@@ -77,32 +78,31 @@ def _saturate(k: int) -> float:
     return 1.0 - 0.5**k if k > 0 else 0.0
 
 
-def score(member: MemberFeatures, event: EventFeatures) -> Scored:
-    interests = len(member.interests & event.interests)
-    skills = len(member.skills & event.skills)
-    host_skills = len(member.skills & event.host_skills)
+def _signals(member: MemberFeatures, event: EventFeatures) -> tuple[float, dict[str, int]]:
+    """The weighted score and the count behind each signal."""
+    interests = len(member.interests & event.interests) if event.interests else 0
+    skills = len(member.skills & event.skills) if event.skills else 0
+    host_skills = len(member.skills & event.host_skills) if event.host_skills else 0
     kind = member.kinds.get(event.kind, 0)
-    others = event.going - {member.member_id}
-    friends = len(others & member.known)
-    new_people = len(others) - friends
+    others = len(event.going) - (member.member_id in event.going)
+    friends = len(event.going & member.known) if others else 0
+    new_people = others - friends
     if event.space_id == member.home_space_id:
         place = 1.0
     elif event.operator_id == member.operator_id:
         place = 0.7 if event.space_id is None else 0.5
     else:
         place = 0.0
-    soon = 0.5 ** (max(event.hours_until, 0.0) / SOON_HALF_LIFE_HOURS)
-    signals = {
-        "interests": _saturate(interests),
-        "skills": _saturate(skills),
-        "host_skills": _saturate(host_skills),
-        "kind": _saturate(kind),
-        "new_people": min(1.0, math.log1p(new_people) / math.log1p(NEW_PEOPLE_SATURATION)),
-        "friends": _saturate(friends),
-        "place": place,
-        "soon": soon,
-    }
-    total = sum(WEIGHTS[name] * value for name, value in signals.items())
+    total = (
+        WEIGHTS["interests"] * _saturate(interests)
+        + WEIGHTS["skills"] * _saturate(skills)
+        + WEIGHTS["host_skills"] * _saturate(host_skills)
+        + WEIGHTS["kind"] * _saturate(kind)
+        + WEIGHTS["new_people"] * min(1.0, math.log1p(new_people) / _LOG_SATURATION)
+        + WEIGHTS["friends"] * _saturate(friends)
+        + WEIGHTS["place"] * place
+        + WEIGHTS["soon"] * 0.5 ** (max(event.hours_until, 0.0) / SOON_HALF_LIFE_HOURS)
+    )
     if event.full:
         total *= FULL_PENALTY
     counts = {
@@ -113,6 +113,14 @@ def score(member: MemberFeatures, event: EventFeatures) -> Scored:
         "kind": 1 if kind else 0,
         "place": 1 if place == 1.0 else 0,
     }
+    return total, counts
+
+
+_LOG_SATURATION = math.log1p(NEW_PEOPLE_SATURATION)
+
+
+def score(member: MemberFeatures, event: EventFeatures) -> Scored:
+    total, counts = _signals(member, event)
     reasons = tuple((name, n) for name, n in counts.items() if n > 0)
     return Scored(event_id=event.event_id, score=total, reasons=reasons)
 
@@ -131,27 +139,19 @@ def rank(
     (a greedy diversification in the spirit of maximal marginal relevance, Carbonell &
     Goldstein, SIGIR 1998, with a hard cap instead of a similarity penalty).
     """
-    info = {}
-    scored = []
-    for event in events:
-        info[event.event_id] = event
-        scored.append(score(member, event))
-
-    def key(s: Scored) -> tuple:
-        return (-round(s.score, 9), info[s.event_id].hours_until, s.event_id)
-
-    if max_per_kind is None and all(e.series_id is None for e in info.values()):
-        return heapq.nsmallest(k, scored, key=key)
+    ranked = sorted(
+        ((-round(_signals(member, e)[0], 9), e.hours_until, e.event_id, e) for e in events),
+        key=lambda t: t[:3],
+    )
     chosen: list[Scored] = []
     series_seen: set[int] = set()
     kinds: dict[str, int] = {}
-    for item in sorted(scored, key=key):
-        event = info[item.event_id]
+    for _neg, _hours, _id, event in ranked:
         if event.series_id is not None and event.series_id in series_seen:
             continue
         if max_per_kind is not None and kinds.get(event.kind, 0) >= max_per_kind:
             continue
-        chosen.append(item)
+        chosen.append(score(member, event))
         if event.series_id is not None:
             series_seen.add(event.series_id)
         kinds[event.kind] = kinds.get(event.kind, 0) + 1

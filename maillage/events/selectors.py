@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,7 +35,7 @@ from maillage.members.models import Interest, Profile, ProfileSkill
 FOR_YOU_WEEKS = 6
 # Candidates ranked for the home page: the member's own space first, then the rest of
 # their operator, then the network; each capped, soonest first (see `for_you`).
-CANDIDATES_HOME, CANDIDATES_OPERATOR, CANDIDATES_NETWORK = 60, 120, 60
+CANDIDATES_HOME, CANDIDATES_OPERATOR, CANDIDATES_NETWORK = 40, 60, 40
 KNOWN_FROM_LAST_DAYS = 365
 
 
@@ -176,10 +177,12 @@ def staff_lists(events: QuerySet[Event], *, now: dt.datetime | None = None) -> d
     upcoming = list(
         events.filter(ends_at__gt=now)
         .exclude(status__in=(EventStatus.PROPOSED, EventStatus.DECLINED))
-        .order_by("starts_at")[:100]
+        .order_by("starts_at")[:40]
     )
     past = list(
-        events.filter(ends_at__lte=now, status=EventStatus.PUBLISHED).order_by("-starts_at")[:30]
+        events.filter(ends_at__lte=now, status=EventStatus.PUBLISHED)
+        .annotate(rating=Avg("feedback__rating"), ratings=Count("feedback"))
+        .order_by("-starts_at")[:30]
     )
     rates = _no_show_rates([e.pk for e in past])
     for event in past:
@@ -188,7 +191,31 @@ def staff_lists(events: QuerySet[Event], *, now: dt.datetime | None = None) -> d
         event.room_missing = event.room_id is not None and (
             event.booking is None or not event.booking.is_confirmed
         ) and event.is_published  # fmt: skip
-    return {"proposals": proposals, "upcoming": upcoming, "past": past}
+    return {
+        "proposals": proposals,
+        "upcoming": upcoming,
+        "past": past,
+        "frequent_no_shows": frequent_no_shows(events, now=now),
+    }
+
+
+def frequent_no_shows(events: QuerySet[Event], *, now: dt.datetime, limit: int = 8) -> list:
+    """Members who often said they would come and did not, over the last six months of these
+    events (at least three events with attendance taken): someone to talk to, kindly."""
+    rows = (
+        Rsvp.objects.filter(
+            event__in=events.filter(starts_at__gte=now - dt.timedelta(days=183)),
+            member__isnull=False,
+            attendance__in=(Attendance.NO_SHOW, Attendance.ATTENDED),
+        )
+        .values("member_id", "member__user__full_name")
+        .annotate(no_show=Count("id", filter=Q(attendance=Attendance.NO_SHOW)), total=Count("id"))
+        .filter(total__gte=3, no_show__gte=1)
+    )
+    ranked = sorted(rows, key=lambda r: (-r["no_show"] / r["total"], -r["total"]))[:limit]
+    for row in ranked:
+        row["rate_label"] = ratio_label(row["no_show"] / row["total"])
+    return ranked
 
 
 def _no_show_rates(event_ids: list[int]) -> dict[int, float | None]:
@@ -215,39 +242,51 @@ class ForYou:
 
 def member_features(member: Member, *, now: dt.datetime) -> ranking.MemberFeatures:
     """What ranking knows of a member: interests, skills, the event types they came to, and
-    the people they already met at events (co-attendance and "who did you meet?")."""
-    interests = frozenset(
-        Profile.interests.through.objects.filter(profile__member=member).values_list(
-            "interest_id", flat=True
-        )
+    the people they already met at events (co-attendance and "who did you meet?").
+    Two queries."""
+    interests = Profile.interests.through.objects.filter(profile__member=member).annotate(
+        k=Value("i")
     )
-    skills = frozenset(
-        ProfileSkill.objects.filter(profile__member=member).values_list("concept_id", flat=True)
+    skills = ProfileSkill.objects.filter(profile__member=member).annotate(k=Value("s"))
+    tags = interests.values_list("k", "interest_id").union(
+        skills.values_list("k", "concept_id"), all=True
     )
+    mine: dict[str, set[int]] = {"i": set(), "s": set()}
+    for k, pk in tags:
+        mine[k].add(pk)
+    # The events they came to in the last year; everyone who came to them, themselves
+    # included (their own rows give the types of event), and whom they said they met.
     since = now - dt.timedelta(days=KNOWN_FROM_LAST_DAYS)
-    past = list(
+    attended = (
         Rsvp.objects.filter(
             member=member, attendance=Attendance.ATTENDED, event__ends_at__gte=since
         )
         .order_by("-event__starts_at")
-        .values_list("event_id", "event__kind")[:200]
+        .values("event_id")[:200]
     )
-    kinds = Counter(kind for _id, kind in past)
-    met_together = Rsvp.objects.filter(
-        event_id__in=[event_id for event_id, _kind in past],
-        attendance=Attendance.ATTENDED,
-        member__isnull=False,
-    ).values_list("member_id", flat=True)
-    said_met = Encounter.objects.filter(member=member).values_list("other_id", flat=True)
-    known = frozenset(met_together.union(said_met)) - {member.pk}
+    together = Rsvp.objects.filter(
+        event_id__in=attended, attendance=Attendance.ATTENDED, member__isnull=False
+    ).values_list("member_id", "event__kind")
+    said_met = (
+        Encounter.objects.filter(member=member)
+        .annotate(kind=Value(""))
+        .values_list("other_id", "kind")
+    )
+    kinds: Counter[str] = Counter()
+    known: set[int] = set()
+    for member_id, kind in together.union(said_met, all=True):
+        if member_id == member.pk:
+            kinds[kind] += 1
+        else:
+            known.add(member_id)
     return ranking.MemberFeatures(
         member_id=member.pk,
         operator_id=member.operator_id,
         home_space_id=member.home_space_id,
-        interests=interests,
-        skills=skills,
+        interests=frozenset(mine["i"]),
+        skills=frozenset(mine["s"]),
         kinds=dict(kinds),
-        known=known,
+        known=frozenset(known),
     )
 
 
@@ -256,7 +295,11 @@ _CANDIDATE_FIELDS = ("pk", "operator_id", "space_id", "kind", "starts_at", "capa
 MAX_PER_KIND = 2
 
 
-def _candidates(member: Member, now: dt.datetime) -> list[dict]:
+def _candidates(member: Member, now: dt.datetime) -> list[tuple]:
+    """The events worth ranking, in one query: the soonest of the member's own space (and
+    across their operator's spaces), of the rest of their operator, and of the network, each
+    group capped (an index range scan with a LIMIT each, as subqueries). Plain tuples in the
+    order of `_CANDIDATE_FIELDS`, `features` a dict."""
     horizon = now + dt.timedelta(weeks=FOR_YOU_WEEKS)
     base = Event.objects.filter(
         status=EventStatus.PUBLISHED, starts_at__gt=now, starts_at__lt=horizon
@@ -267,68 +310,153 @@ def _candidates(member: Member, now: dt.datetime) -> list[dict]:
     network = base.filter(visibility__in=(EventVisibility.NETWORK, EventVisibility.PUBLIC)).exclude(
         operator_id=member.operator_id
     )
-    rows: dict[int, dict] = {}
-    for queryset, cap in ((home, CANDIDATES_HOME), (rest, CANDIDATES_OPERATOR),
-                          (network, CANDIDATES_NETWORK)):  # fmt: skip
-        for row in queryset.values(*_CANDIDATE_FIELDS)[:cap]:
-            rows.setdefault(row["pk"], row)
-    return list(rows.values())
+    return [
+        (*row[:7], row[7] or {}, row[8])
+        for row in Event.objects.filter(
+            Q(pk__in=home.values("pk")[:CANDIDATES_HOME])
+            | Q(pk__in=rest.values("pk")[:CANDIDATES_OPERATOR])
+            | Q(pk__in=network.values("pk")[:CANDIDATES_NETWORK])
+        ).values_list(*_CANDIDATE_FIELDS)
+    ]
+
+
+# The candidates depend on the member's operator and home space only, so the members of a
+# space share them: each process keeps them in Django's cache for `POOL_SECONDS`, under a
+# generation that every change of an event (created, published, moved, cancelled: see
+# `pool_touch`) renews. RSVPs do not renew it: the seats and who is going, which only weigh
+# in the ranking, may be up to `POOL_SECONDS` old; what is shown is read afresh.
+POOL_SECONDS = 60
+_POOL_GENERATION = "events:pool:generation"
+
+
+def pool_touch() -> None:
+    """Forget every cached candidate pool (at once, and again when the transaction commits,
+    so that no process keeps what it read in between)."""
+    import time
+
+    from django.db import transaction
+
+    def renew() -> None:
+        cache.set(_POOL_GENERATION, str(time.time_ns()), None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+FEATURES_SECONDS = 300
+
+
+def _member_features_cached(
+    member: Member, now: dt.datetime, *, cached: bool
+) -> ranking.MemberFeatures:
+    """`member_features`, kept `FEATURES_SECONDS` per member (interests, skills and the
+    people met change slowly; the same generation as the pool)."""
+    if not cached:
+        return member_features(member, now=now)
+    generation = cache.get(_POOL_GENERATION, "0")
+    key = f"events:features:{generation}:{member.pk}"
+    features = cache.get(key)
+    if features is None:
+        features = member_features(member, now=now)
+        cache.set(key, features, FEATURES_SECONDS)
+    return features
+
+
+def _candidate_pool(member: Member, now: dt.datetime, *, cached: bool) -> list[tuple]:
+    if not cached:
+        return _candidates(member, now)
+    generation = cache.get(_POOL_GENERATION, "0")
+    key = f"events:pool:{generation}:{member.operator_id}:{member.home_space_id or 0}"
+    pool = cache.get(key)
+    if pool is None:
+        pool = _candidates(member, now)
+        cache.set(key, pool, POOL_SECONDS)
+    return [row for row in pool if row[4] > now]
 
 
 def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> dict:
     """The `k` upcoming events a member has not answered yet, ranked for them
-    (`maillage.events.ranking`), with the reasons in words; and how many they are going to."""
+    (`maillage.events.ranking`), with the reasons in words; and how many they are going to.
+    Five queries cold, two when the space's candidates and the member's features are cached
+    (see `POOL_SECONDS`, `FEATURES_SECONDS`), whatever the number of events and members.
+    With an explicit `now` nothing cached is used."""
+    cached = now is None
     now = now or timezone.now()
-    candidates = _candidates(member, now)
-    ids = [row["pk"] for row in candidates]
+    candidates = _candidate_pool(member, now, cached=cached)
+    ids = [row[0] for row in candidates]
     answered = dict(
         Rsvp.objects.filter(member=member, event_id__in=ids).values_list("event_id", "status")
     )
     going_to = sum(1 for s in answered.values() if s in (RsvpStatus.GOING, RsvpStatus.WAITLISTED))
-    open_ids = [i for i in ids if i not in answered]
-    going: dict[int, set[int]] = defaultdict(set)
-    for event_id, member_id in Rsvp.objects.filter(
-        event_id__in=open_ids, status=RsvpStatus.GOING, member__isnull=False
-    ).values_list("event_id", "member_id"):
-        going[event_id].add(member_id)
-    features = member_features(member, now=now)
+    features = _member_features_cached(member, now, cached=cached)
     events = []
-    for row in candidates:
-        if row["pk"] in answered:
+    for (
+        pk,
+        operator_id,
+        space_id,
+        kind,
+        starts_at,
+        capacity,
+        going_count,
+        f,
+        series_id,
+    ) in candidates:
+        if pk in answered:
             continue
-        f = row["features"] or {}
         events.append(
             ranking.EventFeatures(
-                event_id=row["pk"],
-                operator_id=row["operator_id"],
-                space_id=row["space_id"],
-                kind=row["kind"],
-                hours_until=(row["starts_at"] - now).total_seconds() / 3600,
+                event_id=pk,
+                operator_id=operator_id,
+                space_id=space_id,
+                kind=kind,
+                hours_until=(starts_at - now).total_seconds() / 3600,
                 interests=frozenset(f.get("interests", ())),
                 skills=frozenset(f.get("skills", ())),
                 host_skills=frozenset(f.get("host_skills", ())),
-                going=frozenset(going.get(row["pk"], ())),
-                full=row["capacity"] is not None and row["going_count"] >= row["capacity"],
-                series_id=row["series_id"],
+                going=frozenset(f.get("going", ())),
+                full=capacity is not None and going_count >= capacity,
+                series_id=series_id,
             )
         )
     best = ranking.rank(features, events, k, max_per_kind=MAX_PER_KIND)
-    shown = Event.objects.select_related("space").in_bulk([s.event_id for s in best])
-    labels = {
-        i.pk: i.label()
-        for i in Interest.objects.filter(
-            pk__in={
-                i for s in best for i in (shown[s.event_id].features or {}).get("interests", ())
-            }
-            & features.interests
-        )
-    }
+    # Read afresh, and only what is still published and to come (the pool may be a minute old).
+    shown = (
+        Event.objects.select_related("space")
+        .filter(status=EventStatus.PUBLISHED, starts_at__gt=now)
+        .in_bulk([s.event_id for s in best])
+    )
+    best = [s for s in best if s.event_id in shown]
+    wanted = {i for s in best for i in (shown[s.event_id].features or {}).get("interests", ())}
+    wanted &= features.interests
+    labels = {pk: _interest_label(pk) for pk in wanted}
     items = []
     for scored in best:
         event = shown[scored.event_id]
         shared = [labels[i] for i in event.features.get("interests", ()) if i in labels]
         items.append(ForYou(event=event, score=scored.score, reasons=_reasons(scored, shared)))
     return {"items": items, "going_to": going_to}
+
+
+_INTEREST_LABELS: dict[int, tuple[str, str]] = {}
+_INTEREST_LABELS_AT = [0.0]
+
+
+def _interest_label(pk: int) -> str:
+    """An interest's label in the current language. The interests are reference data loaded
+    by a migration, so each process keeps them for ten minutes instead of a query a page."""
+    import time
+
+    from django.utils.translation import get_language
+
+    if not _INTEREST_LABELS or time.monotonic() - _INTEREST_LABELS_AT[0] > 600:
+        _INTEREST_LABELS.clear()
+        _INTEREST_LABELS.update(
+            (i, (fr, en))
+            for i, fr, en in Interest.objects.values_list("pk", "label_fr", "label_en")
+        )
+        _INTEREST_LABELS_AT[0] = time.monotonic()
+    fr, en = _INTEREST_LABELS.get(pk, ("", ""))
+    return (en if (get_language() or "fr")[:2] == "en" else fr) or fr
 
 
 def _reasons(scored: ranking.Scored, shared_interests: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ urlpatterns = [
     # members
     path("events/", members.event_list, name="event_list"),
     path("events/mine/", members.event_mine, name="event_mine"),
+    path("events/for-you/", members.event_for_you, name="event_for_you"),
     path("events/propose/", members.event_propose, name="event_propose"),
     path("events/notifications/", members.event_notifications, name="event_notifications"),
     path("events/<int:event_id>/", members.event_detail, name="event_detail"),

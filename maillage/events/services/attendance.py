@@ -47,7 +47,9 @@ class AlreadyCheckedIn(DomainError):
 
 def checkin_token(event: Event) -> str:
     """The token of the event's QR code (an HMAC of the event and a nonce: not guessable)."""
-    return salted_hmac(_TOKEN_SALT, f"{event.pk}:{event.checkin_nonce}").hexdigest()[:24]
+    return salted_hmac(
+        _TOKEN_SALT, f"{event.pk}:{event.checkin_nonce}", algorithm="sha256"
+    ).hexdigest()[:24]
 
 
 def _check_marking(event: Event, now: dt.datetime) -> None:

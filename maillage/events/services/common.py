@@ -75,6 +75,9 @@ def seats_taken(event: Event, *, excluding: Rsvp | None = None) -> int:
     return (row["n"] or 0) + (row["guests"] or 0)
 
 
+GOING_FEATURE_CAP = 50  # enough to tell "many new faces" from "a few friends"
+
+
 def recount(event: Event) -> None:
     """Write the event's counters from the RSVP table (under the event's lock)."""
     row = Rsvp.objects.filter(event=event).aggregate(
@@ -86,10 +89,18 @@ def recount(event: Event) -> None:
     event.going_count = (row["going"] or 0) + (row["guests"] or 0)
     event.maybe_count = row["maybe"] or 0
     event.waitlist_count = row["waitlist"] or 0
+    # Ranking reads who is going from the event itself (no RSVP query per page view).
+    going = list(
+        Rsvp.objects.filter(event=event, status=RsvpStatus.GOING, member__isnull=False)
+        .order_by("pk")
+        .values_list("member_id", flat=True)[:GOING_FEATURE_CAP]
+    )
+    event.features = {**(event.features or {}), "going": going}
     Event.objects.filter(pk=event.pk).update(
         going_count=event.going_count,
         maybe_count=event.maybe_count,
         waitlist_count=event.waitlist_count,
+        features=event.features,
     )
 
 

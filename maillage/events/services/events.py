@@ -170,7 +170,13 @@ def refresh_features(event: Event) -> None:
             )[:60]
         )
     )
-    event.features = {"interests": interests, "skills": skills, "host_skills": host_skills}
+    going = Event.objects.filter(pk=event.pk).values_list("features", flat=True).first() or {}
+    event.features = {
+        "interests": interests,
+        "skills": skills,
+        "host_skills": host_skills,
+        "going": going.get("going", []),
+    }
     Event.objects.filter(pk=event.pk).update(features=event.features)
 
 

@@ -17,7 +17,7 @@ _TOKEN_SALT = "maillage.events.calendar-feed"  # noqa: S105 (an HMAC salt, publi
 
 
 def event_feed_token(feed: EventFeed) -> str:
-    return salted_hmac(_TOKEN_SALT, f"{feed.pk}:{feed.nonce}").hexdigest()[:32]
+    return salted_hmac(_TOKEN_SALT, f"{feed.pk}:{feed.nonce}", algorithm="sha256").hexdigest()[:32]
 
 
 def event_feed_token_matches(feed: EventFeed, token: str) -> bool:

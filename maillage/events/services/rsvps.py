@@ -224,7 +224,9 @@ def rsvp_cancel(*, rsvp: Rsvp, now: dt.datetime | None = None) -> Rsvp:
 
 def public_token(rsvp: Rsvp) -> str:
     """The secret of a visitor's links (confirm, cancel): `<id>-<HMAC of id and nonce>`."""
-    signature = salted_hmac(_LINK_SALT, f"{rsvp.pk}:{rsvp.nonce}").hexdigest()[:32]
+    signature = salted_hmac(_LINK_SALT, f"{rsvp.pk}:{rsvp.nonce}", algorithm="sha256").hexdigest()[
+        :32
+    ]
     return f"{rsvp.pk}-{signature}"
 
 
@@ -245,7 +247,7 @@ def public_rsvp_for_token(token: str) -> Rsvp:
 
 
 def _hash(value: str) -> str:
-    return salted_hmac(_HASH_SALT, value.strip().lower()).hexdigest()
+    return salted_hmac(_HASH_SALT, value.strip().lower(), algorithm="sha256").hexdigest()
 
 
 def _attempt_allowed(*, ip: str, email: str, now: dt.datetime) -> None:

@@ -34,6 +34,14 @@ def _in_english(settings, personas):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_candidates():
+    """Each test starts without the candidates "events for you" caches per space."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def next_weekday(after: dt.date, weekday: int = 3, *, min_days: int = 2) -> dt.date:
     """The first `weekday` (0 = Monday; Thursday by default) at least `min_days` after."""
     day = after + dt.timedelta(days=min_days)
@@ -99,10 +107,13 @@ def make_event(personas, day):
 
 @pytest.fixture
 def members(personas):
-    """Three more members of La Filature: Léa, Sami, Noé."""
+    """Three more members of La Filature: Léa, Sami, Noé (reading English, like the
+    personas here; the French emails have tests of their own)."""
     return [
         MemberFactory(
-            user=UserFactory(email=f"{name.lower()}@example.org", full_name=f"{name} Durand"),
+            user=UserFactory(
+                email=f"{name.lower()}@example.org", full_name=f"{name} Durand", language="en"
+            ),
             home_space=personas.filature,
         )
         for name in ("Lea", "Sami", "Noe")

@@ -145,6 +145,39 @@ def test_it_reads_the_ranking_in_a_fixed_number_of_queries(
     assert reverse("event_propose") in page
 
 
+@pytest.mark.django_db
+def test_it_shares_a_spaces_candidates_between_views_and_renews_them_when_events_change(
+    personas, make_event, members
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def titles_and_queries(member):
+        with CaptureQueriesContext(connection) as captured:
+            items = selectors.for_you(member)["items"]
+        return [i.event.title for i in items], len(captured)
+
+    lunch = make_event(title="Déjeuner")
+    first, cold = titles_and_queries(personas.ines)
+    again, warm = titles_and_queries(personas.ines)
+    assert first == again == ["Déjeuner"]
+    assert warm == cold - 3  # the candidates and Inès's features come from the cache
+    # Léa, of the same space, reads the same candidates (only her own features are read).
+    assert titles_and_queries(members[0]) == (["Déjeuner"], cold - 1)
+    # A new event, a cancelled one: the next view knows at once.
+    make_event(title="Atelier", kind="workshop", start="15:00", end="16:00")
+    titles, queries = titles_and_queries(personas.ines)
+    assert sorted(titles) == ["Atelier", "Déjeuner"] and queries == cold
+    services.event_cancel(event=lunch, by=personas.malik, reason="")
+    assert titles_and_queries(personas.ines)[0] == ["Atelier"]
+    # RSVPs do not renew the pool (the seats only weigh in the ranking), but answered events
+    # leave the member's list at once.
+    atelier = lunch.__class__.objects.get(title="Atelier")
+    services.event_rsvp(event=atelier, member=personas.ines, status="going")
+    titles, queries = titles_and_queries(personas.ines)
+    assert titles == [] and queries < cold
+
+
 def test_it_keeps_one_date_of_a_repeating_event_and_varies_the_types():
     lunches = [event(i, kind="lunch", series_id=9, hours_until=24.0 * i) for i in range(1, 5)]
     talks = [event(10 + i, kind="talk", hours_until=24.0 * i) for i in range(1, 4)]

@@ -356,3 +356,14 @@ def event_notifications(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your email choices are saved."))
         return redirect("event_notifications")
     return render(request, "events/event_notifications.html", {"form": form})
+
+
+@login_required
+def event_for_you(request: HttpRequest) -> HttpResponse:
+    """The home page's "upcoming events for you" card alone (htmx refreshes it)."""
+    record = current_record(request.viewer)
+    return render(
+        request,
+        "events/includes/for_you.html",
+        {"events_for_you": selectors.for_you(record), "member": record},
+    )

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,12 +73,22 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.event_for_viewer(request.viewer, event_id, "change")
     sheet = selectors.attendance_sheet(event)
     for row in sheet["rows"]:
-        row.rate_label = selectors.ratio_label(row.no_show_rate)
+        row.rate_label = _rate_label(row.no_show_rate)
     return render(
         request,
         "events/event_attendance.html",
-        {"event": event, **sheet, "rate_label": selectors.ratio_label(sheet["rate"])},
+        {
+            "event": event,
+            **sheet,
+            "rate_label": selectors.ratio_label(sheet["rate"]),
+            "started": event.starts_at <= timezone.now(),
+        },
     )
+
+
+def _rate_label(rate: float | None) -> str:
+    """A member's no-show rate, shown only when they missed something."""
+    return selectors.ratio_label(rate) if rate else ""
 
 
 @login_required
@@ -96,7 +107,7 @@ def event_attendance_mark(request: HttpRequest, event_id: int, rsvp_id: int) -> 
     except DomainError as exc:
         error = exc.message
     if request.htmx:
-        rsvp.rate_label = selectors.ratio_label(
+        rsvp.rate_label = _rate_label(
             selectors.member_no_show_rates([rsvp.member_id]).get(rsvp.member_id)
             if rsvp.member_id
             else None
