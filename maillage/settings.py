@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "maillage.members",
     "maillage.workspace",
     "maillage.events",
+    "maillage.exchange",
+    "maillage.matching",
     "maillage.insights",
     "maillage.demo",
     "maillage.bench",
@@ -152,6 +154,16 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Member imports waiting for confirmation hold personal data: never under MEDIA_ROOT (which
+    # the web server publishes), never with a URL. Several instances: point it at shared
+    # private storage (e.g. a private bucket) with the same name.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_path("PRIVATE_ROOT", DATA_DIR / "private"),
+            "base_url": None,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("maillage.members.urls")),
     path("", include("maillage.workspace.urls")),
     path("", include("maillage.events.urls")),
+    path("", include("maillage.exchange.urls")),
+    path("", include("maillage.matching.urls")),
     path("", include("maillage.insights.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

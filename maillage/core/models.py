@@ -188,6 +188,12 @@ class ActivityKind(models.TextChoices):
     OFFER_PUBLISHED = "offer_published", _("published an offer")
     NEED_PUBLISHED = "need_published", _("published a need")
     MET = "met", _("met a member")
+    OPPORTUNITY_DECLINED = "opportunity_declined", _("declined an opportunity")
+    THANKED = "thanked", _("thanked or recommended a member")
+    SUGGESTION_ACTED = "suggestion_acted", _("acted on a suggestion to meet someone")
+    ROULETTE_JOINED = "roulette_joined", _("joined a lunch or coffee roulette")
+    TEAM_PROPOSED = "team_proposed", _("proposed a project team")
+    TEAM_ACCEPTED = "team_accepted", _("accepted a place in a project team")
 
 
 class ActivityQuerySet(models.QuerySet):

@@ -29,6 +29,14 @@ MEMBER_NAV: list[NavEntry] = [
     NavEntry(_("Events"), "event_list", "star", active_prefixes=("event",)),
     NavEntry(_("Bookings"), "booking_calendar", "calendar", active_prefixes=("booking",)),
     NavEntry(
+        _("Mutual help"),
+        "exchange_home",
+        "people",
+        active_prefixes=("exchange_home", "exchange_ask", "exchange_intro", "exchange_offer"),
+    ),
+    NavEntry(_("People to meet"), "matching_people", "handshake", active_prefixes=("matching",)),
+    NavEntry(_("My engagement"), "my_engagement", "chart", active_prefixes=("my_engagement",)),
+    NavEntry(
         _("My profile"),
         "profile_edit",
         "person",
@@ -45,7 +53,11 @@ STAFF_NAV: list[NavEntry] = [
     NavEntry(_("Import"), "staff_member_import", "upload", True, ("staff_member_import",)),
     NavEntry(_("Insights"), "insights_dashboard", "chart", True, ("insights",)),
     NavEntry(_("Events"), "staff_events", "star", True, ("staff_event",)),
+    NavEntry(
+        _("Opportunities"), "exchange_staff_opportunities", "briefcase", True, ("exchange_staff",)
+    ),
     NavEntry(_("Front desk"), "frontdesk", "desk", True, ("frontdesk",)),
+    NavEntry(_("Roulette"), "staff_roulette", "coffee", True, ("staff_roulette",)),
     NavEntry(_("Plans"), "staff_plans", "briefcase", True, ("staff_plan", "staff_usage")),
     NavEntry(_("Spaces"), "staff_spaces", "building", True, ("staff_space", "staff_resource")),
 ]

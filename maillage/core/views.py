@@ -17,6 +17,9 @@ from maillage.core.forms import SpaceForm
 from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
 from maillage.core.models import Role, Space
 from maillage.events import selectors as events_selectors
+from maillage.exchange import selectors as exchange_selectors
+from maillage.insights import selectors as insights_selectors
+from maillage.matching import selectors as matching_selectors
 from maillage.workspace import selectors as workspace_selectors
 
 
@@ -46,6 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
             **workspace_selectors.member_home(member),
             # events (issue 5): upcoming events ranked for this member
             "events_for_you": events_selectors.for_you(member),
+            # exchange (issue 6): open asks this member could help with
+            "open_asks": exchange_selectors.open_asks_for(member, limit=5),
+            # insights (issue 8): the member's own engagement card
+            "engagement": insights_selectors.member_card(member),
+            # matching (issue 7): a few people this member should meet, with a reason each
+            "people_to_meet": matching_selectors.people_to_meet(viewer, k=3),
         },
     )
 

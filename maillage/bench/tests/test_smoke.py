@@ -49,3 +49,15 @@ def test_it_measures_the_generator_in_a_process_of_its_own(tiny):
     assert lines["members"]["value"] == 30
     assert lines["activity_lines"]["value"] > 30
     assert 0 < lines["start_rss_mib"]["value"] <= lines["peak_rss_mib"]["value"] < 500
+
+
+def test_it_measures_skill_linking_quality_and_latency_in_process():
+    lines = bench("skills", "--param", "runs=1")
+    assert lines["quality.top3_accuracy"]["phrases"] >= 150
+    assert lines["quality.top3_accuracy"]["value"] >= 0.9
+    assert lines["link.p95"]["calls"] == lines["link.p95"]["phrases"] == 40
+    assert lines["link.p95"]["target"] == 5.0
+    assert (
+        0 < lines["link.p50"]["value"] <= lines["link.p95"]["value"] <= lines["link.max"]["value"]
+    )
+    assert lines["taxonomy.concepts"]["value"] > 2_000

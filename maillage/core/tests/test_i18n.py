@@ -2,22 +2,30 @@
 
 French is the default language; English is the identity catalog (empty msgstr). The .po
 files are updated with `./dev messages`, which also compiles the .mo files; both are
-committed, so production needs no gettext.
+committed, so production needs no gettext. Neither do these tests: section (e) reads the
+translatable strings of the code the way `makemessages` does, in Python, to catch a string
+added to the code without `./dev messages` and a translation.
 """
 
 from __future__ import annotations
 
 import ast
 import gettext
+import io
+import os
 import re
 import shutil
 import subprocess
+import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management.utils import is_ignored_path
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 FR_PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
@@ -290,3 +298,201 @@ def test_a_member_who_chose_english_gets_english_whatever_the_browser_says(login
     for text in ("Home", "Directory", "My profile", "Hello", "Your recent activity"):
         assert text in page, f"{text!r} missing from the English home page"
     assert "Votre activité récente" not in page
+
+
+# --- (e) in step with the code --------------------------------------------------------------
+# `./dev messages` runs makemessages, which runs GNU xgettext on the Python files and on the
+# templates turned into Python by Django's `templatize`. The same, without gettext: `ast` for
+# Python files, `templatize` then Python's tokenizer for templates (.html and .txt). Each
+# keyword maps to the positions of its (context, msgid, plural) arguments, as makemessages
+# passes them to xgettext (--keyword=pgettext:1c,2 ...) plus xgettext's Python defaults.
+REPO = Path(settings.BASE_DIR).parent
+KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+EXTENSIONS = {".py", ".html", ".txt"}  # makemessages' default for the "django" domain
+
+
+@dataclass(frozen=True)
+class Message:
+    msgctxt: str | None
+    msgid: str
+    msgid_plural: str | None
+    where: str
+
+    def __str__(self) -> str:
+        context = f"[{self.msgctxt}] " if self.msgctxt is not None else ""
+        return f"{context}{self.msgid!r} ({self.where})"
+
+
+def makemessages_ignore_patterns() -> list[str]:
+    """The --ignore options that `./dev messages` gives makemessages, and Django's defaults."""
+    script = (REPO / "dev").read_text(encoding="utf-8")
+    command = re.search(r"manage\.py makemessages(?:.*\\\n)*.*", script)
+    assert command, "./dev no longer runs makemessages: update this test"
+    patterns = [p.strip("'\"") for p in re.findall(r"--ignore=(\S+)", command.group(0))]
+    assert patterns, "./dev messages passes no --ignore to makemessages: update this test"
+    return [*patterns, "CVS", ".*", "*~", "*.pyc"]
+
+
+def translatable_files() -> Iterator[Path]:
+    """The files makemessages reads, walked from the repository root as `./dev` does."""
+    ignore = makemessages_ignore_patterns()
+    ignored_roots = {Path(p).resolve() for p in (settings.MEDIA_ROOT, settings.STATIC_ROOT) if p}
+    for dirpath, dirnames, filenames in os.walk(REPO):
+        relative = Path(dirpath).relative_to(REPO)
+        for name in list(dirnames):
+            if (
+                name == "locale"
+                or is_ignored_path(os.path.normpath(relative / name), ignore)
+                or (Path(dirpath) / name).resolve() in ignored_roots
+            ):
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if Path(name).suffix in EXTENSIONS and not is_ignored_path(
+                os.path.normpath(relative / name), ignore
+            ):
+                yield relative / name
+
+
+def message(keyword: str, args: list[str | None], where: str) -> Message | None:
+    """The message of a call, when its arguments are literal strings (as xgettext wants)."""
+    context, msgid, plural = KEYWORDS[keyword]
+    positions = [p for p in (context, msgid, plural) if p is not None]
+    if len(args) <= max(positions) or any(args[p] is None for p in positions):
+        return None
+    text = args[msgid]
+    if not text:
+        return None
+    return Message(
+        msgctxt=args[context] if context is not None else None,
+        msgid=text,
+        msgid_plural=args[plural] if plural is not None else None,
+        where=where,
+    )
+
+
+def python_messages(source: str, where: str) -> Iterator[Message]:
+    tree = ast.parse(source)
+    # xgettext reads an f-string as one string: a call inside it is never extracted.
+    in_fstrings = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or id(node) in in_fstrings:
+            continue
+        function = node.func
+        name = getattr(function, "id", None) or getattr(function, "attr", None)
+        if name not in KEYWORDS:
+            continue
+        args = [
+            a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+            for a in node.args
+        ]
+        found = message(name, args, f"{where}:{node.lineno}")
+        if found:
+            yield found
+
+
+def template_messages(source: str, where: str) -> Iterator[Message]:
+    # templatize keeps the lines of the template and writes ` gettext(u'...') `, ` _("...") `
+    # among blanked-out text; without indentation, Python's tokenizer reads it.
+    code = "\n".join(line.lstrip() for line in templatize(source, origin=where).splitlines())
+    skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER)
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in skip]
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != tokenize.NAME or token.string not in KEYWORDS:
+            continue
+        if tokens[index + 1].string != "(":
+            continue
+        args: list[str | None] = []
+        current: str | None = ""
+        depth = 1
+        for inner in tokens[index + 2 :]:
+            if inner.type == tokenize.OP and inner.string in "([{":
+                depth, current = depth + 1, None
+            elif inner.type == tokenize.OP and inner.string in ")]}":
+                depth -= 1
+                if depth == 0:
+                    args.append(current or None)
+                    break
+            elif inner.type == tokenize.OP and inner.string == "," and depth == 1:
+                args.append(current or None)
+                current = ""
+            elif inner.type == tokenize.STRING and current is not None:
+                current += ast.literal_eval(inner.string)
+            else:
+                current = None
+        found = message(token.string, args, f"{where}:{token.start[0]}")
+        if found:
+            yield found
+
+
+def code_messages() -> list[Message]:
+    messages_: list[Message] = []
+    for path in translatable_files():
+        source = (REPO / path).read_text(encoding="utf-8")
+        read = python_messages if path.suffix == ".py" else template_messages
+        messages_ += read(source, str(path))
+    return messages_
+
+
+@pytest.fixture(scope="module")
+def messages_in_code() -> list[Message]:
+    return code_messages()
+
+
+def test_the_strings_of_the_code_are_read_as_makemessages_reads_them(messages_in_code) -> None:
+    found = {(m.msgctxt, m.msgid): m for m in messages_in_code}
+    assert len(found) > 1000, "far too few translatable strings found: is the reader broken?"
+    assert not [m for m in messages_in_code if "/tests/" in m.where], "tests are left out"
+    expected = {
+        (None, "Log in"): None,  # {% translate %} in a template
+        ("navigation group", "Staff"): None,  # {% translate ... context ... %}
+        (None, "%(n)s going"): "%(n)s going",  # {% blocktranslate count %}, as python-format
+        (None, "not taken"): None,  # _("...") in a template filter argument
+        (None, "We are sorry: this event is cancelled."): None,  # a .txt email template
+        (None, "You are invited to join %(space)s on Maillage"): None,  # Python code
+        (None, "%(n)d place left"): "%(n)d places left",  # ngettext in Python
+    }
+    for key, plural in expected.items():
+        assert key in found, f"{key} is not read from the code"
+        if plural is not None:
+            assert any(m.msgid_plural == plural for m in messages_in_code if m.msgid == key[1])
+
+
+def test_every_translatable_string_of_the_code_is_in_the_compiled_french_catalog(
+    messages_in_code,
+) -> None:
+    catalog = mo_catalog(LOCALE / "fr" / "LC_MESSAGES" / "django.mo")._catalog
+    missing: list[str] = []
+    seen: set[tuple] = set()
+    for found in messages_in_code:
+        key = found.msgid if found.msgctxt is None else f"{found.msgctxt}\x04{found.msgid}"
+        if (key, found.msgid_plural) in seen:
+            continue
+        seen.add((key, found.msgid_plural))
+        if found.msgid_plural is None:
+            translated = catalog.get(key) or catalog.get((key, 0))
+        else:
+            translated = catalog.get((key, 0)) and catalog.get((key, 1))
+        if not translated:
+            missing.append(str(found))
+    assert not missing, (
+        f"{len(missing)} translatable strings of the code have no French translation in "
+        "django.mo: run ./dev messages, translate the new entries of "
+        "maillage/locale/fr/LC_MESSAGES/django.po, then run ./dev messages again."
+        + listing(missing)
+    )

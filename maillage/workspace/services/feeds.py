@@ -14,7 +14,7 @@ _TOKEN_SALT = "maillage.workspace.calendar-feed"  # noqa: S105 (an HMAC salt, pu
 
 def feed_token(feed: CalendarFeed) -> str:
     """The secret part of the feed's URL: an HMAC of its id and nonce (never stored)."""
-    return salted_hmac(_TOKEN_SALT, f"{feed.pk}:{feed.nonce}").hexdigest()[:32]
+    return salted_hmac(_TOKEN_SALT, f"{feed.pk}:{feed.nonce}", algorithm="sha256").hexdigest()[:32]
 
 
 def feed_token_matches(feed: CalendarFeed, token: str) -> bool:

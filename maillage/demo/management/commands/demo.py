@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from django.conf import settings
@@ -83,11 +84,27 @@ class Command(BaseCommand):
 
         load_profiles(progress=self.stdout.write)
         load_workspace(progress=self.stdout.write)
-        try:
-            from maillage.events.demo import load_events
-        except ImportError:  # the events app ships its demo data separately
-            return
-        load_events(progress=self.stdout.write)
+        # The other apps' demo data, each optional (an app may ship it later).
+        for module, loader in (
+            ("maillage.events.demo", "load_events"),
+            ("maillage.exchange.demo", "load_exchange"),
+            ("maillage.matching.demo", "load_matching"),
+        ):
+            try:
+                load = getattr(importlib.import_module(module), loader)
+            except (ImportError, AttributeError):
+                continue
+            load(progress=self.stdout.write)
+        self._compute_insights()
+
+    def _compute_insights(self) -> None:
+        """The nightly figures, computed now so that the dashboards have something to show."""
+        from maillage.core.models import Operator
+        from maillage.insights.services import insights_recompute
+
+        for operator in Operator.objects.order_by("pk"):
+            report = insights_recompute(operator=operator)
+            self.stdout.write(f"insights: {operator.name} computed up to {report.as_of}")
 
     def _summary(self, result: LoadResult, config: DemoConfig) -> None:
         counts = (
