@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,9 +53,26 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_asks": exchange_selectors.open_asks_for(member, limit=5),
             # insights (issue 8): the member's own engagement card
             "engagement": insights_selectors.member_card(member),
-            # matching (issue 7): a few people this member should meet, with a reason each
-            "people_to_meet": matching_selectors.people_to_meet(viewer, k=3),
+            # matching (issue 7): "people to meet" is loaded after the page (home_people)
         },
+    )
+
+
+@login_required
+def home_people(request: HttpRequest) -> HttpResponse:
+    """The home page's "people you should meet" card, fetched by htmx once the page is shown.
+
+    Reciprocal suggestions are the most expensive card of the home page (they read the
+    operator's profiles), so the page is served without them and asks for this fragment.
+    Without htmx (or JavaScript) the page links to the full list instead.
+    """
+    viewer = request.viewer
+    if viewer.current is None:
+        raise Http404
+    return render(
+        request,
+        "matching/includes/home_card.html",
+        {"people_to_meet": matching_selectors.people_to_meet(viewer, k=3)},
     )
 
 
