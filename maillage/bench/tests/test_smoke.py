@@ -36,7 +36,7 @@ def test_it_measures_the_home_pages_through_a_real_server(tiny):
         "home", "--fresh", "--requests", "10", "--param", "warmup=2", "--param", "rounds=2"
     )
     assert lines["dataset.members"]["value"] > 30  # the members, and the staff
-    for target in ("member_home", "health", "staff_home"):
+    for target in ("member_home", "people_card", "health", "staff_home"):
         assert lines[f"{target}.p95"]["errors"] == 0
         assert lines[f"{target}.p95"]["requests"] == 10
         assert lines[f"{target}.p95"]["value"] > 0
