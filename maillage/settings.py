@@ -218,6 +218,9 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
+# How long a member import's record (what the file said about each person) is kept for the
+# people who have not joined yet; `maillage imports_purge` deletes it after that.
+IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 90, minimum=1)
 
 LOGGING = {
     "version": 1,

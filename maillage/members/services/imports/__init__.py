@@ -33,6 +33,7 @@ from maillage.members.services.imports.writing import (
     ImportBatch,
     ImportRejected,
     ImportResult,
+    PurgeReport,
     member_import_apply,
     member_import_batch,
     member_import_batch_status,
@@ -41,6 +42,7 @@ from maillage.members.services.imports.writing import (
     member_import_upload_delete,
     member_import_upload_read,
     member_import_upload_save,
+    member_imports_purge,
 )
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "ImportRejected",
     "ImportResult",
     "ImportRow",
+    "PurgeReport",
     "SkillLink",
     "member_import_apply",
     "member_import_batch",
@@ -65,5 +68,6 @@ __all__ = [
     "member_import_upload_delete",
     "member_import_upload_read",
     "member_import_upload_save",
+    "member_imports_purge",
     "read_table",
 ]

@@ -384,3 +384,80 @@ def member_import_upload_delete(*, operator: Operator, upload_id: str) -> None:
     path = _upload_path(operator, upload_id)
     if path is not None:
         _delete(_storage(), path)
+
+
+# --- keeping personal data no longer than needed ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    uploads: int  # files never confirmed, older than UPLOAD_HOURS
+    batches: int  # import records no longer needed
+
+
+def _listdir(storage: Storage, directory: str) -> tuple[list[str], list[str]]:
+    try:
+        return storage.listdir(directory)
+    except (FileNotFoundError, NotImplementedError):
+        return [], []
+
+
+def _batch_settled(operator: Operator, document: dict) -> bool:
+    """Everyone of the import has joined, or their invitation was withdrawn: the record has
+    nothing left to give (no invitation to send, no profile to fill)."""
+    emails = [r["email"] for r in document.get("rows", [])]
+    latest: dict[str, Invitation] = {}
+    for start in range(0, len(emails), 500):
+        for invitation in Invitation.objects.filter(
+            operator=operator, email__in=emails[start : start + 500]
+        ).order_by("email", "-created_at", "-pk"):
+            latest.setdefault(invitation.email, invitation)
+    return all(
+        email in latest
+        and (latest[email].accepted_at is not None or latest[email].revoked_at is not None)
+        for email in emails
+    )
+
+
+def member_imports_purge(*, now: dt.datetime | None = None) -> PurgeReport:
+    """Delete what imports keep about people once it is no longer needed (run it nightly):
+    uploads never confirmed after UPLOAD_HOURS, and import records whose people have all
+    joined or been withdrawn, or that are older than IMPORT_RETENTION_DAYS (past that, a late
+    joiner simply fills in their profile themselves).
+
+    Files that cannot be read are left for a person to look at, and logged.
+    """
+    now = now or timezone.now()
+    storage = _storage()
+    upload_limit = now - dt.timedelta(hours=UPLOAD_HOURS)
+    batch_limit = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    uploads = batches = 0
+    operators = {
+        str(o.pk): o for o in Operator.objects.filter(pk__in=_operator_ids_with_imports(storage))
+    }
+    for operator_id in _listdir(storage, "imports")[0]:
+        if not operator_id.isdigit():
+            continue  # not ours: left alone
+        operator = operators.get(operator_id)  # None: the operator was deleted
+        directory = f"imports/{operator_id}/uploads"
+        for name in _listdir(storage, directory)[1]:
+            if operator is None or storage.get_modified_time(f"{directory}/{name}") < upload_limit:
+                _delete(storage, f"{directory}/{name}")
+                uploads += 1
+        directory = f"imports/{operator_id}/batches"
+        for name in _listdir(storage, directory)[1]:
+            path = f"{directory}/{name}"
+            try:
+                document = _batch_read(storage, path)
+                created_at = dt.datetime.fromisoformat(document["created_at"])
+            except (OSError, ValueError, KeyError):
+                logger.exception("import record %s could not be read; left in place", path)
+                continue
+            if operator is None or created_at < batch_limit or _batch_settled(operator, document):
+                _delete(storage, path)
+                batches += 1
+    return PurgeReport(uploads=uploads, batches=batches)
+
+
+def _operator_ids_with_imports(storage: Storage) -> list[int]:
+    return [int(name) for name in _listdir(storage, "imports")[0] if name.isdigit()]
