@@ -3,20 +3,31 @@ to see but not to act: 403 (or a DomainError from the service).
 
 - an introduction: its two members and whoever made it;
 - an opportunity offer: the member it was offered to (the requester's contact details only
-  once they accepted — the template reads `offer.status`);
-- an opportunity and the audit: the staff of its operator;
+  once they accepted — the template reads `offer.status`); the same member records the
+  outcome of an opportunity they were offered;
+- an opportunity, the routing decisions and the audit: the staff of its operator; a space's
+  public lead form: anyone (the space gate of `maillage.core.access`);
 - an ask: active members of its operator; its conversation: the asker and the chosen helper;
-- a member to introduce oneself to: whoever the profile gate lets see them.
+  the helper the asker picks: one of the members who offered to help;
+- a member to introduce oneself to: whoever the profile gate lets see them; a member to
+  pause: whoever may change their record (`maillage.core.access.member_for_viewer`).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from maillage.core.access import Viewer, staff_record
-from maillage.core.models import Member
-from maillage.exchange.models import Ask, Introduction, Opportunity, OpportunityOffer
+from maillage.core.access import Viewer, space_for_viewer, staff_record
+from maillage.core.models import Member, Space
+from maillage.exchange.models import (
+    Ask,
+    Introduction,
+    Opportunity,
+    OpportunityOffer,
+    RoutingDecisionLog,
+)
 from maillage.exchange.services.common import sections_seen
 
 
@@ -59,6 +70,53 @@ def offer_for_viewer(viewer: Viewer, offer_id: int) -> OpportunityOffer:
     if offer is None or viewer.record_for_member(offer.member_id) is None:
         raise Http404
     return offer
+
+
+def offer_for_outcome(viewer: Viewer, opportunity_id: int) -> OpportunityOffer:
+    """The viewer's own offer of an opportunity (to record its outcome), or 404."""
+    _current(viewer)
+    offer = (
+        OpportunityOffer.objects.filter(
+            opportunity_id=opportunity_id,
+            member_id__in=[r.pk for r in viewer.records],
+        )
+        .select_related("opportunity", "member__user", "member__home_space")
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def opportunities_for_staff(viewer: Viewer) -> QuerySet[Opportunity]:
+    """The opportunities of the operator the viewer is staff of (403 for anyone else)."""
+    record = staff_record(viewer)
+    return Opportunity.objects.filter(operator_id=record.operator_id)
+
+
+def decisions_for_staff(viewer: Viewer) -> QuerySet[RoutingDecisionLog]:
+    """The routing decisions of the operator the viewer is staff of (403 for anyone else)."""
+    record = staff_record(viewer)
+    return RoutingDecisionLog.objects.filter(operator_id=record.operator_id)
+
+
+def space_for_lead(viewer: Viewer, slug: str) -> Space:
+    """A space whose public page takes visitors' leads: anyone may use it."""
+    space_id = Space.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if space_id is None:
+        raise Http404
+    return space_for_viewer(viewer, space_id)
+
+
+def helper_for_ask(viewer: Viewer, ask: Ask, member_id: object) -> Member | None:
+    """A member who offered to help with `ask` (which the viewer may see), or None."""
+    _current(viewer)
+    try:
+        member_id = int(member_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    response = ask.responses.filter(member_id=member_id).select_related("member__user").first()
+    return response.member if response else None
 
 
 def opportunity_for_staff(viewer: Viewer, opportunity_id: int) -> Opportunity:

@@ -73,15 +73,14 @@ def load_exchange(
         for i in range(LEADS_PER_SPACE):
             concept = concepts[i % len(concepts)]
             label = concept.label("fr")
+            requester = rng.choice(["La mairie", "Studio Nord", "Atelier Lune", "SCOP Ria"])
             try:
                 opp = services.opportunity_create(
                     by=staff,
                     space=space,
-                    title=f"Besoin : {label}"[:140],
-                    description=f"Un client cherche quelqu'un pour « {label} ».",
-                    requester_name=rng.choice(
-                        ["Mairie", "Studio Nord", "Atelier Lune", "SCOP Ria"]
-                    ),
+                    title=f"{requester} cherche : {label}"[:140],
+                    description=f"Un client cherche quelqu’un pour « {label} ».",
+                    requester_name=requester,
                     requester_email=f"client{i}@{space.slug}.example",
                     kind=rng.choice(["client", "client", "tender", "partnership"]),
                     skills_text=label,
@@ -110,11 +109,12 @@ def load_exchange(
             .select_related("user", "home_space")
             .order_by("pk")[:12]
         )
-        for author, concept in zip(members[:3], concepts[:3], strict=False):
+        ask_titles = ("Je cherche de l’aide : {}", "Qui pourrait m’aider ? {}", "Un conseil : {}")
+        for n, (author, concept) in enumerate(zip(members[:3], concepts[:3], strict=False)):
             try:
                 ask = services.ask_post(
                     author=author,
-                    title=f"Je cherche de l'aide : {concept.label('fr')}"[:140],
+                    title=ask_titles[(n + space.pk) % 3].format(concept.label("fr"))[:140],
                     skills=concept.label("fr"),
                     terms=rng.choice(["paid", "exchange", "free"]),
                 )

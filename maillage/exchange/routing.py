@@ -20,11 +20,19 @@ NDCG@k >= theta. We solve it without an ILP solver. With s_i = R_i + r_i - A_i (
 deficit, plus optional boosts counted in shortlist places), giving member i a place of
 attention a changes its term from |s_i| to |s_i - a|, a gain g_i = clamp(2 s_i - a, -a, a).
 The objective is separable, so without the floor the k largest gains are the exact optimum.
-With the floor we take candidates by (gain, relevance, member id) and admit one only if the
-shortlist can still be completed, with the most relevant remaining members, to a DCG of at
-least theta x the ideal DCG; completing that way is always possible, so the floor always
-holds. If plain top-k by relevance would gain more (the greedy can be beaten when the floor
-binds), we keep that instead: a decision is never less fair than greedy on its own ranking.
+Gains saturate: every member owed at least a full place gains a, however much they are owed.
+Among equal gains we take the member owed most first (largest s, boosts included), then the
+most relevant. That leaves this ranking's objective unchanged, but over time it serves the
+members who have waited longest instead of the most relevant of them again and again. It
+matters most with boosts: a boost given to many members at once (every newcomer of a young
+community) pushes them all into saturation, and ties broken by relevance alone turned the
+choice back into greedy-by-relevance among them (newcomers beyond the k most relevant never
+received anything). With the floor we take candidates by (gain, amount owed, relevance,
+member id) and admit one only if the shortlist can still be completed, with the most
+relevant remaining members, to a DCG of at least theta x the ideal DCG; completing that way
+is always possible, so the floor always holds. If plain top-k by relevance would gain more
+(the greedy can be beaten when the floor binds), we keep that instead: a decision is never
+less fair than greedy on its own ranking.
 
 Attention per position: equal by default. Every shortlisted member is notified at once and
 any of them may accept, so each receives the same exposure; the order is only how staff see
@@ -107,6 +115,14 @@ class RoutingPolicy:
         return tuple(w / total for w in weights)
 
 
+# The policy Maillage routes with: the services start from it (settings may change k and the
+# boosts) and `maillage bench routing` measures it. `RoutingPolicy()` itself has no boosts, so
+# that hand-computed cases stay simple. A newcomer (joined in the last 30 days) is treated as
+# owed half a place more than their history says, a member never exposed a quarter of a place
+# (less, down to nothing, up to the mean exposure); both only decide between members whose
+# relevance keeps the quality floor.
+DEFAULT_POLICY = RoutingPolicy(k=3, quality_floor=0.95, newcomer_boost=0.5, low_exposure_boost=0.25)
+
 # A structured reason: ("relevance", 0.82), ("fairness_adjustment", 0.31) (in places owed),
 # ("newcomer_boost", 0.5), ("low_exposure_boost", 0.2), ("replaces", 17) (the decliner).
 Reason = tuple[str, float]
@@ -161,6 +177,7 @@ class _Scored:
     newcomer_boost: float  # places
     low_exposure_boost: float  # places
     gain: float  # |s| - |s - a| for s = deficit + boost * a
+    owed: float  # s: breaks ties between equal (saturated) gains
     rank: int
     received: int
     relevant_to: int
@@ -369,7 +386,7 @@ def _score(
         gain = min(place, max(-place, 2 * s - place))
         relevant = h.opportunities_relevant + (0 if counted else 1)
         scored.append(
-            _Scored(c, deficit, newcomer, low, gain, rank, h.opportunities_received, relevant)
+            _Scored(c, deficit, newcomer, low, gain, s, rank, h.opportunities_received, relevant)
         )
     return scored
 
@@ -393,7 +410,7 @@ def _choose(
                 rels.append(e.rel)
         return _dcg(sorted(rels, reverse=True)) >= target - _TOLERANCE
 
-    by_gain = sorted(pool, key=lambda e: (-e.gain, -e.rel, e.id))
+    by_gain = sorted(pool, key=lambda e: (-e.gain, -e.owed, -e.rel, e.id))
     picked: list[_Scored] = []
     rels, taken = list(fixed), set()
     skipped: list[int] = []
@@ -491,21 +508,22 @@ _TEXT = {
         "member": "membre {id}",
         "summary": "Liste de {n} membre(s) parmi {m} éligible(s) ; qualité {q} de la meilleure "
         "possible (plancher {f}).",
-        "nobody": "Aucun membre pertinent et éligible : l'opportunité n'est proposée à personne.",
-        "passed": "{who} a décliné ; l'opportunité passe à {to}.",
+        "nobody": "Aucun·e membre pertinent·e et éligible : l’opportunité n’est proposée à personne.",
+        "passed": "{who} a décliné ; l’opportunité passe à {to}.",
         "passed_nobody": "{who} a décliné ; plus aucun membre éligible à qui la proposer.",
         "top": "{who} : choisi·e pour sa pertinence {rel} (rang {rank} sur {m})",
-        "fair": "{who} : choisi·e au titre de l'équité, pertinence {rel} (rang {rank} sur {m})",
-        "adjust": "ajustement d'équité {adj} : a reçu {got} pour {of} où son profil était "
+        "fair": "{who} : choisi·e au titre de l’équité, pertinence {rel} (rang {rank} sur {m})",
+        "adjust": "ajustement d’équité {adj} : a reçu {got} pour {of} où son profil était "
         "pertinent",
         "opportunities": ("{n} opportunité", "{n} opportunités"),
         "newcomer_boost": "bonus nouvel·le membre {v}",
         "low_exposure_boost": "bonus peu exposé·e {v}",
         "replaces": "remplace {who}, qui a décliné",
+        "kept": "{who} : reste sur la liste (pertinence {rel}).",
         "displaced": "{who} (pertinence {rel}, rang {rank}) non retenu·e",
-        "set_aside": "Plancher de qualité : {n} membre(s) favorisé(s) par l'équité écarté(s), "
+        "set_aside": "Plancher de qualité : {n} membre(s) favorisé(s) par l’équité écarté(s), "
         "pertinence insuffisante.",
-        "excluded": "Écarté·es d'office : {n} ({detail}).",
+        "excluded": "Écarté·es d’office : {n} ({detail}).",
         "sep": " ; ",
         "colon": " : ",
     },
@@ -523,6 +541,7 @@ _TEXT = {
         "newcomer_boost": "newcomer boost {v}",
         "low_exposure_boost": "low-exposure boost {v}",
         "replaces": "replaces {who}, who declined",
+        "kept": "{who}: stays on the shortlist (relevance {rel}).",
         "displaced": "{who} (relevance {rel}, rank {rank}) not chosen",
         "set_aside": "Quality floor: {n} member(s) favoured by fairness set aside, not relevant "
         "enough.",
@@ -539,7 +558,7 @@ _EXCLUSIONS = {
         "same_company": "même entreprise que le demandeur",
         "declined": "a décliné",
         "paused": "en pause",
-        "opted_out": "ne souhaite pas d'opportunités",
+        "opted_out": "ne souhaite pas d’opportunités",
         "excluded": "exclu·e",
     },
     "en": {
@@ -602,6 +621,10 @@ def explain(
         )
     n = len(decision.shortlist)
     for c in decision.shortlist:
+        if decision.replaced is not None and ("replaces", decision.replaced) not in c.reasons:
+            # Kept from before the decline: chosen (and explained) by an earlier decision.
+            lines.append(t["kept"].format(who=who(c.member_id), rel=_number(c.relevance, lang)))
+            continue
         head = "top" if c.rank <= n else "fair"
         parts = [
             t[head].format(

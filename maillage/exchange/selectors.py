@@ -15,6 +15,7 @@ from maillage.core.models import Member
 from maillage.exchange.models import (
     Ask,
     AskStatus,
+    ExchangePreference,
     ExposureHistory,
     Introduction,
     IntroductionStatus,
@@ -63,6 +64,18 @@ def helpers_for_ask(ask: Ask, viewer: Viewer, *, language: str = "fr") -> list[H
         helpers.append(Helper(member, relevance, reasons, member.pk in offered))
     helpers.sort(key=lambda h: (-h.relevance, h.member.user.full_name, h.member.pk))
     return helpers[:MAX_HELPERS]
+
+
+def preferences_of(member: Member) -> ExchangePreference:
+    """The member's exchange preferences, or the defaults they have until they save them."""
+    return ExchangePreference.objects.filter(member=member).first() or ExchangePreference(
+        member=member
+    )
+
+
+def asks_of(member: Member, *, limit: int = 20) -> list[Ask]:
+    """The member's own asks, newest first."""
+    return list(Ask.objects.filter(author=member).order_by("-created_at")[:limit])
 
 
 def open_asks_for(member: Member, *, limit: int = 5) -> list[Ask]:

@@ -19,7 +19,7 @@ def introduction_notify(*, introduction_id: int, what: str) -> int:
 
 @task
 def opportunity_notify(*, opportunity_id: int, what: str, member_id: int | None = None) -> int:
-    from maillage.exchange.services.opportunities import opportunity_notice_send
+    from maillage.exchange.services.opportunity_notices import opportunity_notice_send
 
     return opportunity_notice_send(opportunity_id=opportunity_id, what=what, member_id=member_id)
 

@@ -9,21 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.core.access import spaces_managed_by, staff_record
-from maillage.core.errors import DomainError
-from maillage.core.models import Member, Space
-from maillage.exchange import access, forms, selectors, services
-from maillage.exchange.models import (
-    Ask,
-    ExchangePreference,
-    Opportunity,
-    OpportunityOffer,
-    RoutingDecisionLog,
+from maillage.core.access import (
+    member_for_viewer,
+    members_for_viewer,
+    spaces_managed_by,
+    staff_record,
 )
+from maillage.core.errors import DomainError
+from maillage.core.models import Member
+from maillage.exchange import access, forms, selectors, services
+from maillage.exchange.models import OpportunityStatus
+from maillage.exchange.services.opportunities import offer_refusal
 
 
 def _me(request: HttpRequest) -> Member:
@@ -54,7 +54,7 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/home.html",
         {
-            "my_asks": Ask.objects.filter(author=me).order_by("-created_at")[:20],
+            "my_asks": selectors.asks_of(me),
             "open_asks": selectors.open_asks_for(me, limit=10),
             "introductions": selectors.introductions_of(me),
             "offers": selectors.offers_of(me),
@@ -159,7 +159,12 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("exchange_offer", offer.pk)
     offer.refresh_from_db()
-    return render(request, "exchange/offer_detail.html", {"offer": offer, "opp": offer.opportunity})
+    opp = offer.opportunity
+    return render(
+        request,
+        "exchange/offer_detail.html",
+        {"offer": offer, "opp": opp, "refusal": offer_refusal(opp, offer, timezone.now())},
+    )
 
 
 @login_required
@@ -211,9 +216,7 @@ def ask_action(request: HttpRequest, ask_id: int, action: str) -> HttpResponse:
             services.ask_offer_help(ask=ask, member=me, note=request.POST.get("note", ""))
             messages.success(request, _("Thank you: the author of the ask is told."))
         elif action == "pick":
-            helper = Member.objects.filter(
-                pk=request.POST.get("member") or 0, operator_id=ask.operator_id
-            ).first()
+            helper = access.helper_for_ask(request.viewer, ask, request.POST.get("member"))
             if helper is None:
                 raise DomainError(_("This member has not offered to help."))
             services.ask_pick(ask=ask, by=me, helper=helper)
@@ -241,15 +244,7 @@ def outcome_new(request: HttpRequest) -> HttpResponse:
             request.viewer, _int(request.GET["introduction"])
         )
     elif request.GET.get("opportunity"):
-        offer = (
-            OpportunityOffer.objects.filter(
-                opportunity_id=_int(request.GET["opportunity"]), member__user=request.user
-            )
-            .select_related("opportunity", "member")
-            .first()
-        )
-        if offer is None:
-            raise Http404
+        offer = access.offer_for_outcome(request.viewer, _int(request.GET["opportunity"]))
         target["opportunity"] = offer.opportunity
         me = offer.member
     else:
@@ -301,7 +296,7 @@ def thanks_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    pref = ExchangePreference.objects.filter(member=me).first() or ExchangePreference(member=me)
+    pref = selectors.preferences_of(me)
     form = forms.PreferencesForm(
         request.POST or None,
         initial={
@@ -325,14 +320,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def public_lead(request: HttpRequest, slug: str) -> HttpResponse:
-    space = Space.objects.select_related("operator").filter(slug=slug).first()
-    if space is None:
-        raise Http404
+    space = access.space_for_lead(request.viewer, slug)
     form = forms.PublicLeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.opportunity_submit_public(
+            opp = services.opportunity_submit_public(
                 space=space,
                 name=data["name"],
                 email=data["email"],
@@ -347,7 +340,13 @@ def public_lead(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            return render(request, "exchange/public_lead_sent.html", {"space": space})
+            # A bot (honeypot: nothing kept) is thanked like anyone whose lead was passed on.
+            unmatched = opp is not None and opp.status == OpportunityStatus.UNMATCHED
+            return render(
+                request,
+                "exchange/public_lead_sent.html",
+                {"space": space, "unmatched": unmatched},
+            )
     status = 400 if request.method == "POST" else 200
     return render(
         request, "exchange/public_lead.html", {"form": form, "space": space}, status=status
@@ -361,7 +360,7 @@ def public_lead(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_opportunities(request: HttpRequest) -> HttpResponse:
     record = staff_record(request.viewer)
     opportunities = (
-        Opportunity.objects.filter(operator_id=record.operator_id)
+        access.opportunities_for_staff(request.viewer)
         .select_related("space", "taken_by__user")
         .order_by("-created_at")[:100]
     )
@@ -376,7 +375,7 @@ def staff_opportunities(request: HttpRequest) -> HttpResponse:
 def staff_opportunity_new(request: HttpRequest) -> HttpResponse:
     record = staff_record(request.viewer)
     form = forms.StaffOpportunityForm(request.POST or None)
-    spaces = Space.objects.filter(operator_id=record.operator_id)
+    spaces = spaces_managed_by(request.viewer, record.operator_id)
     space = (
         spaces.filter(pk=_int(request.POST.get("space") or record.home_space_id)).first()
         or record.home_space
@@ -410,7 +409,9 @@ def staff_opportunity(request: HttpRequest, opportunity_id: int) -> HttpResponse
     language = translation.get_language() or "fr"
     decisions = [
         (d, d.explanation(language))
-        for d in RoutingDecisionLog.objects.filter(opportunity=opp).select_related("replaced__user")
+        for d in access.decisions_for_staff(request.viewer)
+        .filter(opportunity=opp)
+        .select_related("replaced__user")
     ]
     return render(
         request,
@@ -425,7 +426,7 @@ def staff_audit(request: HttpRequest) -> HttpResponse:
     language = translation.get_language() or "fr"
     recent = [
         (d, d.explanation(language))
-        for d in RoutingDecisionLog.objects.filter(operator_id=record.operator_id)
+        for d in access.decisions_for_staff(request.viewer)
         .select_related("opportunity")
         .order_by("-created_at")[:20]
     ]
@@ -440,8 +441,8 @@ def staff_audit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_pause(request: HttpRequest, member_id: int) -> HttpResponse:
     record = staff_record(request.viewer)
-    member = Member.objects.filter(pk=member_id, operator_id=record.operator_id).first()
-    if member is None:
+    member = member_for_viewer(request.viewer, member_id, "change")
+    if member.operator_id != record.operator_id:
         raise Http404
     try:
         services.member_pause(
@@ -461,8 +462,9 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
     record = staff_record(request.viewer)
     spaces = spaces_managed_by(request.viewer, record.operator_id)
     members = (
-        Member.objects.active()
-        .filter(operator_id=record.operator_id, home_space__in=spaces)
+        members_for_viewer(request.viewer, record.operator_id)
+        .active()
+        .filter(home_space__in=spaces)
         .select_related("user")
         .order_by("user__full_name", "pk")
     )  # a plain select: fine for a few hundred members; thousands would need a search box

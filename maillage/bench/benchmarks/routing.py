@@ -1,8 +1,13 @@
 """Opportunity routing (`maillage.exchange.routing`): fairness, quality and speed, no database.
 
 Simulates opportunities over members with skewed skills and routes each one twice, greedily
-by relevance (top-k) and with amortized fairness of exposure (Biega et al. 2018), each with
-its own history; then times routing one opportunity among many candidates.
+by relevance (top-k) and with amortized fairness of exposure (Biega et al. 2018) under the
+policy the service uses (quality floor, newcomer and low-exposure boosts), each with its own
+history; then times routing one opportunity among many candidates. Besides Biega's
+unfairness, the exposure Gini and NDCG@k, each method reports `newcomer_exposure_ratio`
+(newcomers' share of exposure over their share of relevance: 1 is fair, below 1 they wait)
+and `starved` (members whose cumulative relevance is worth a shortlist place, R >= 1/k, but
+who were never shown a lead: what the quality floor leaves out).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING
 from maillage.bench.registry import Result, benchmark
 from maillage.bench.stats import percentile
 from maillage.exchange.routing import (
+    DEFAULT_POLICY,
     Candidate,
     MemberHistory,
     RoutingDecision,
@@ -135,15 +141,34 @@ class Outcome:
     exposure_gini: float
     relevance_gini: float
     ndcg: float
+    newcomer_exposure_ratio: float  # newcomers' share of exposure / their share of relevance
+    starved: int  # members owed at least one place (R >= 1/k) who were never shown a lead
 
 
 def simulate(
-    *, members: int, skills: int, opportunities_count: int, k: int, seed: int, floor: float | None
+    *,
+    members: int,
+    skills: int,
+    opportunities_count: int,
+    k: int,
+    seed: int,
+    floor: float | None,
+    newcomer_boost: float = 0.0,
+    low_exposure_boost: float = 0.0,
 ) -> Outcome:
     """Route every opportunity in turn, updating the history; greedy when `floor` is None."""
     people = community(members, skills, opportunities_count, seed)
     work = opportunities(opportunities_count, skills, people, seed)
-    policy = RoutingPolicy(k=k, quality_floor=floor) if floor is not None else None
+    policy = (
+        RoutingPolicy(
+            k=k,
+            quality_floor=floor,
+            newcomer_boost=newcomer_boost,
+            low_exposure_boost=low_exposure_boost,
+        )
+        if floor is not None
+        else None
+    )
     history = {m.member_id: MemberHistory(m.member_id) for m in people}
     ndcgs = []
     for step, opportunity in enumerate(work):
@@ -158,18 +183,27 @@ def simulate(
             eligible = [c.relevance for c in candidates if c.member_id in decision.relevance]
             ndcgs.append(ndcg_at_k([c.relevance for c in decision.shortlist], eligible, k))
         history = update_history(history, decision)
+    hs = list(history.values())
+    newcomers = [history[m.member_id] for m in people if m.joins_at > 0]
+    total_a = sum(h.cumulative_exposure for h in hs)
+    total_r = sum(h.cumulative_relevance for h in hs)
+    new_a = sum(h.cumulative_exposure for h in newcomers) / total_a
+    new_r = sum(h.cumulative_relevance for h in newcomers) / total_r
     return Outcome(
         unfairness=unfairness(history),
-        exposure_gini=gini(h.cumulative_exposure for h in history.values()),
-        relevance_gini=gini(h.cumulative_relevance for h in history.values()),
+        exposure_gini=gini(h.cumulative_exposure for h in hs),
+        relevance_gini=gini(h.cumulative_relevance for h in hs),
         ndcg=sum(ndcgs) / len(ndcgs),
+        newcomer_exposure_ratio=new_a / new_r if new_r else 1.0,
+        starved=sum(
+            1 for h in hs if h.cumulative_relevance >= 1 / k and h.opportunities_received == 0
+        ),
     )
 
 
-def timing(candidates: int, k: int, floor: float, runs: int, seed: int) -> list[float]:
+def timing(policy: RoutingPolicy, candidates: int, runs: int, seed: int) -> list[float]:
     """Milliseconds to route one opportunity among `candidates` with a lived-in history."""
     rng = random.Random(seed + 2)
-    policy = RoutingPolicy(k=k, quality_floor=floor)
     times = []
     for _ in range(runs):
         pool = [
@@ -198,7 +232,9 @@ def _target(value: float, target: float, *, at_most: bool) -> dict:
         "members": 300,
         "skills": 60,
         "k": 3,
-        "floor": 0.95,
+        "floor": DEFAULT_POLICY.quality_floor,
+        "newcomer_boost": DEFAULT_POLICY.newcomer_boost,
+        "low_exposure_boost": DEFAULT_POLICY.low_exposure_boost,
         "seed": 6,
         "candidates": 1_000,
         "runs": 50,
@@ -209,7 +245,9 @@ def _target(value: float, target: float, *, at_most: bool) -> dict:
         "members": 300,
         "skills": 60,
         "k": 3,
-        "floor": 0.95,
+        "floor": DEFAULT_POLICY.quality_floor,
+        "newcomer_boost": DEFAULT_POLICY.newcomer_boost,
+        "low_exposure_boost": DEFAULT_POLICY.low_exposure_boost,
         "seed": 6,
         "candidates": 1_000,
         "runs": 200,
@@ -225,13 +263,19 @@ def routing(ctx: Context) -> Iterator[Result]:
         "k": p["k"],
         "seed": p["seed"],
     }
+    boosts = {
+        "newcomer_boost": p["newcomer_boost"],
+        "low_exposure_boost": p["low_exposure_boost"],
+    }
     ctx.log(f"routing {p['opportunities']} opportunities over {p['members']} members, twice")
     greedy_out = simulate(**world, floor=None)
-    ours = simulate(**world, floor=p["floor"])
+    ours = simulate(**world, floor=p["floor"], **boosts)
     for name, out in (("greedy", greedy_out), ("ours", ours)):
         yield Result(f"{name}.unfairness", out.unfairness, "index")
         yield Result(f"{name}.exposure_gini", out.exposure_gini, "index")
         yield Result(f"{name}.ndcg_at_k", out.ndcg, "index")
+        yield Result(f"{name}.newcomer_exposure_ratio", out.newcomer_exposure_ratio, "x")
+        yield Result(f"{name}.starved", out.starved, "members")
     yield Result("relevance_gini", ours.relevance_gini, "index")
     unfair_ratio = ours.unfairness / greedy_out.unfairness
     ndcg_ratio = ours.ndcg / greedy_out.ndcg
@@ -244,7 +288,8 @@ def routing(ctx: Context) -> Iterator[Result]:
     yield Result("ndcg_ratio", ndcg_ratio, "x", _target(ndcg_ratio, NDCG_TARGET, at_most=False))
 
     ctx.log(f"timing {p['runs']} routings among {p['candidates']} candidates")
-    times = timing(p["candidates"], p["k"], p["floor"], p["runs"], p["seed"])
+    policy = RoutingPolicy(k=p["k"], quality_floor=p["floor"], **boosts)
+    times = timing(policy, p["candidates"], p["runs"], p["seed"])
     for q in (50, 95):
         value = percentile(times, q)
         extra = {"candidates": p["candidates"], "runs": p["runs"]}
@@ -256,7 +301,7 @@ def routing(ctx: Context) -> Iterator[Result]:
         return
     for floor in SWEEP_FLOORS:
         ctx.log(f"quality floor {floor}")
-        o = simulate(**world, floor=floor)
+        o = simulate(**world, floor=floor, **boosts)
         extra = {"floor": floor}
         yield Result(
             f"floor_{floor:.2f}.unfairness_ratio", o.unfairness / greedy_out.unfairness, "x", extra

@@ -194,3 +194,67 @@ def test_history_of_exposure_and_relevance_is_persisted(personas, community):
     ]
     assert RoutingShare.objects.count() == 12
     assert Opportunity.objects.filter(status=OpportunityStatus.OPEN).count() == 3
+
+
+def test_a_member_asking_for_help_never_gets_their_own_lead_nor_their_colleagues(
+    personas, community
+):
+    # Anna (a lawyer) sends a lead from the public form with her own address and no company:
+    # she and Basile, her colleague at Acme, are left out; Ines and Hugo receive it.
+    acme = Company.objects.create(operator=personas.ruche, name="Acme")
+    for m in (community.anna, community.basile):
+        p = profile_get_or_create(m)
+        p.company = acme
+        p.save()
+    opp = lead(personas, email="Anna@Example.org")
+    assert opp.requester_company_ref == acme
+    assert {o.member_id for o in opp.offers.all()} == {personas.ines.pk, personas.hugo.pk}
+    # A decline passes it on without ever reaching them either.
+    offer = opp.offers.get(member=personas.ines)
+    offer_decline(offer=offer, member=personas.ines)
+    assert {o.member_id for o in opp.offers.filter(status=OfferStatus.OFFERED)} == {
+        personas.hugo.pk
+    }
+
+
+def test_staff_entered_leads_keep_the_requesters_company_out_too(personas, community):
+    acme = Company.objects.create(operator=personas.ruche, name="Acme")
+    p = profile_get_or_create(community.anna)
+    p.company = acme
+    p.save()
+    opp = opportunity_create(
+        by=personas.malik,
+        space=personas.filature,
+        title="Relecture de contrats",
+        requester_name="Client d'Acme",
+        requester_email="client@acme.example",
+        requester_company=" acme ",
+        skills_text="droit des contrats",
+    )
+    assert opp.requester_company_ref == acme
+    assert community.anna.pk not in {o.member_id for o in opp.offers.all()}
+    text = " ".join(RoutingDecisionLog.objects.get(opportunity=opp).explanation_en)
+    assert "same company as the requester: 1" in text
+
+
+def test_routing_reads_the_boost_settings_at_each_routing(personas, community, settings):
+    from maillage.exchange.routing import DEFAULT_POLICY
+    from maillage.exchange.services.opportunities import routing_policy
+
+    assert routing_policy() == DEFAULT_POLICY
+    assert DEFAULT_POLICY.newcomer_boost > 0 and DEFAULT_POLICY.low_exposure_boost > 0
+    settings.EXCHANGE_NEWCOMER_BOOST = 0
+    settings.EXCHANGE_SHORTLIST_SIZE = 2
+    assert routing_policy().newcomer_boost == 0 and routing_policy().k == 2
+    assert lead(personas).offers.count() == 2
+
+
+def test_every_lawyer_of_a_young_community_gets_leads_in_turn(personas, community):
+    # The four lawyers all joined today: newcomers, all boosted alike, equally relevant.
+    # Four leads of three places: each receives three (a boost given to everyone must not
+    # turn routing back into "the same three, always").
+    for i in range(4):
+        lead(personas, email=f"c{i}@client.example", ip=f"198.51.100.{i}")
+    lawyers = [community.anna, community.basile, personas.ines, personas.hugo]
+    received = [ExposureHistory.objects.get(member=m).opportunities_received for m in lawyers]
+    assert received == [3, 3, 3, 3]

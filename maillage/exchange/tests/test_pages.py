@@ -232,3 +232,99 @@ def test_a_manager_introduces_two_members(personas, community, login, run_worker
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "ines@example.org"]
     assert all("Malik" in m.body for m in mail.outbox)
+
+
+LEAD = {
+    "title": "Relecture de contrats",
+    "description": "droit des contrats",
+    "name": "Paul",
+    "email": "paul@client.example",
+    "kind": "client",
+}
+
+
+def test_spam_on_the_public_form_is_kept_out_with_clear_messages(personas, community, client):
+    url = reverse("exchange_public_lead", args=["la-filature"])
+    # A bot fills the hidden field: it is thanked like a person, and nothing is kept.
+    bot = client.post(url, {**LEAD, "website": "http://spam.example"})
+    assert bot.status_code == 200
+    assert Opportunity.objects.count() == 0
+    # Three requests a day per address, five an hour per connection: then a message.
+    for _ in range(2):
+        assert client.post(url, LEAD).status_code == 200
+    again = client.post(url, LEAD)
+    assert again.status_code == 400
+    assert "Too many requests for this email address today" in again.content.decode()
+    # (a refused request is not counted: the bot and three accepted ones so far)
+    for other in ("other", "third"):
+        assert client.post(url, {**LEAD, "email": f"{other}@client.example"}).status_code == 200
+    flood = client.post(url, {**LEAD, "email": "fourth@client.example"})
+    assert flood.status_code == 400
+    assert "Too many requests from your connection" in flood.content.decode()
+    assert Opportunity.objects.count() == 4
+    assert client.get(reverse("exchange_public_lead", args=["nowhere"])).status_code == 404
+
+
+def test_an_empty_or_unknown_lead_gets_a_message_and_no_member_details(personas, community, client):
+    url = reverse("exchange_public_lead", args=["la-filature"])
+    empty = client.post(url, {**LEAD, "title": "   "})
+    assert empty.status_code == 400
+    # Nobody's skills fit: the visitor is told so on the page, without anyone's details.
+    page = client.post(url, {**LEAD, "title": "Dressage de lamas", "description": ""})
+    assert page.status_code == 200
+    assert Opportunity.objects.get().status == "unmatched"
+    text = page.content.decode()
+    assert "No member's skills fit" in text
+    for member in (community.anna, community.basile, personas.ines, personas.hugo):
+        assert member.user.email not in text and member.user.full_name not in text
+
+
+def test_accepting_a_taken_or_expired_lead_says_so_and_shares_nothing(personas, community, login):
+    opp = opportunity_submit_public(
+        space=personas.filature, ip="192.0.2.1", **{k: v for k, v in LEAD.items() if k != "kind"}
+    )
+    first, second, *_ = opp.offers.select_related("member__user")
+    login(first.member).post(reverse("exchange_offer", args=[first.pk]), {"action": "accept"})
+    client = login(second.member)
+    url = reverse("exchange_offer", args=[second.pk])
+    assert "Another member has already taken" in client.get(url).content.decode()
+    response = client.post(url, {"action": "accept"}, follow=True)
+    text = response.content.decode()
+    assert "Another member has already taken this opportunity" in text
+    assert "paul@client.example" not in text
+    second.refresh_from_db()
+    assert second.status == OfferStatus.WITHDRAWN
+    # An expired lead: the page says so instead of offering buttons that would fail.
+    late = opportunity_submit_public(
+        space=personas.filature,
+        ip="192.0.2.2",
+        **{**{k: v for k, v in LEAD.items() if k != "kind"}, "email": "late@client.example"},
+    )
+    Opportunity.objects.filter(pk=late.pk).update(expires_at=late.created_at)
+    offer = late.offers.select_related("member").first()
+    client = login(offer.member)
+    url = reverse("exchange_offer", args=[offer.pk])
+    page = client.get(url).content.decode()
+    assert "This opportunity has expired" in page and 'value="accept"' not in page
+    text = client.post(url, {"action": "accept"}, follow=True).content.decode()
+    assert "This opportunity has expired" in text and "late@client.example" not in text
+
+
+def test_only_the_member_offered_a_lead_records_its_outcome(personas, community, login):
+    opp = opportunity_submit_public(
+        space=personas.filature, ip="192.0.2.3", **{k: v for k, v in LEAD.items() if k != "kind"}
+    )
+    url = reverse("exchange_outcome_new") + f"?opportunity={opp.pk}"
+    assert login(community.chloe).get(url).status_code == 404
+    assert login(personas.zoe).get(url).status_code == 404
+    offered = opp.offers.select_related("member").first().member
+    assert login(offered).get(url).status_code == 200
+
+
+def test_staff_pause_only_members_they_may_change(personas, community, login):
+    url = reverse("exchange_staff_pause", args=[community.anna.pk])
+    assert login(personas.zoe).post(url, {"paused": "1"}).status_code in (403, 404)
+    assert login(personas.ines).post(url, {"paused": "1"}).status_code == 403
+    assert login(personas.malik).post(url, {"paused": "1"}).status_code == 302
+    community.anna.refresh_from_db()
+    assert community.anna.exchange_pref.paused_at is not None

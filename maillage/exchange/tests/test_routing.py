@@ -114,6 +114,51 @@ def test_a_low_exposure_boost_favours_who_received_little():
     assert ("low_exposure_boost", 0.4) in decision.shortlist[0].reasons
 
 
+def test_among_members_owed_a_full_place_the_one_owed_most_goes_first():
+    # k = 1, a = 1, floor 0. A: rel .5 (share .5), R = 3, A = 1: s = 2.5; B: rel .5, R = 1.5,
+    # A = 0: s = 2. Both gains saturate at clamp(2s - 1, -1, 1) = 1: equal. A is owed more
+    # and goes first; round 2: s_A = 3.5 + .5 - 2 = 2, s_B = 2 + .5 = 2.5, still both 1: B.
+    candidates = [Candidate(A, 0.5), Candidate(B, 0.5)]
+    history = {A: MemberHistory(A, 1.0, 3.0), B: MemberHistory(B, 0.0, 1.5)}
+    picked, _ = rounds(candidates, RoutingPolicy(k=1, quality_floor=0), 2, history)
+    assert picked == [[A], [B]]
+    # The same with B a little more relevant (.6 vs .4: shares .6, .4): s_A = 3 + .4 - 1 = 2.4,
+    # s_B = 1.5 + .6 = 2.1, both saturated: A, owed more, not B, more relevant.
+    candidates = [Candidate(A, 0.4), Candidate(B, 0.6)]
+    assert route(candidates, history, RoutingPolicy(k=1, quality_floor=0)).member_ids == [A]
+
+
+def test_a_boost_given_to_every_newcomer_does_not_starve_any_of_them():
+    # Four newcomers, equal relevance (.9, shares .25), k = 3 (a = 1/3), floor 0.95 (any three
+    # of them give NDCG 1). A newcomer boost of 1 place and a low-exposure boost of 1 put every
+    # s above a: all gains saturate at 1/3. Broken by relevance then id, D was left out four
+    # times running. Broken by the amount owed: round 2, s_D = .5 + 1/3 (newcomer) + 1/3
+    # (never exposed: full low-exposure boost) = 1.17, the others .5 - 1/3 + 1/3 = .5: D comes
+    # in, and each receives three of the four leads, exactly as without any boost.
+    candidates = [Candidate(m, 0.9, is_newcomer=True) for m in (A, B, C, D)]
+    boosted = RoutingPolicy(k=3, newcomer_boost=1.0, low_exposure_boost=1.0)
+    picked, history = rounds(candidates, boosted, 4)
+    assert picked == [[A, B, C], [A, B, D], [A, C, D], [B, C, D]]
+    assert picked == rounds(candidates, RoutingPolicy(k=3), 4)[0]
+    assert [history[m].opportunities_received for m in (A, B, C, D)] == [3, 3, 3, 3]
+
+
+def test_a_newcomer_is_not_starved_by_members_already_served_fairly():
+    # Three members at parity (R = A = 10), relevance .9; a newcomer, .75 (NDCG of .9 .9 .75
+    # = .961 >= .95). Round 1, shares .274 .274 .274 .228: s = .274 and .228, gains .215 and
+    # .123: the three. Round 2: s = .274 + .274 - 1/3 = .215, gains .097; newcomer
+    # .457, gain 1/3: in. Over ten leads the newcomer gets about its share (.228 x 10 x 3).
+    members = [Candidate(m, 0.9) for m in (A, B, C)]
+    candidates = [*members, Candidate(D, 0.75, is_newcomer=True)]
+    at_parity = {m: MemberHistory(m, 10.0, 10.0, 30, 30) for m in (A, B, C)}
+    picked, history = rounds(candidates, RoutingPolicy(k=3), 10, at_parity)
+    assert picked[0] == [A, B, C]
+    assert D in picked[1]
+    assert history[D].opportunities_received == 6  # attention 2 for relevance 2.28
+    greedy, _ = rounds(candidates, RoutingPolicy(k=3, quality_floor=1.0), 10, at_parity)
+    assert all(D not in p for p in greedy)
+
+
 # --- rules and edge cases ----------------------------------------------------------------------
 
 
@@ -214,6 +259,11 @@ def test_a_decline_passes_on_to_the_next_eligible_member():
     assert passed.relevance == {}  # this opportunity's relevance was counted by route
     assert passed.quality_reference == 1.0  # {B, C} is also the best without A
     assert ("replaces", float(A)) in passed.shortlist[1].reasons
+    # B, kept from the first decision, is not explained again as if chosen now.
+    lines = explain(passed, "en")
+    assert lines[0] == "member 1 declined; the opportunity passes to member 4."
+    assert "member 2: stays on the shortlist (relevance 0.60)." in lines
+    assert lines[3].startswith("member 4: chosen for fairness, relevance 0.40 (rank 3 of 3)")
     # With a floor of 0.95 (-> .870), D is too weak: C, though over-exposed.
     strict = RoutingPolicy(k=2, quality_floor=0.95)
     assert pass_on(decision, A, DECLINES, history, strict).member_ids == [B, C]
@@ -299,11 +349,11 @@ def test_it_explains_a_fairness_choice_in_french_and_english():
     assert explain(decision, "fr", names) == [
         "Liste de 1 membre(s) parmi 4 éligible(s) ; qualité 0,75 de la meilleure possible "
         "(plancher 0,45).",
-        "Inès : choisi·e au titre de l'équité, pertinence 0,30 (rang 2 sur 4) ; ajustement "
-        "d'équité +0,60 : a reçu 0 opportunité pour 2 où son profil était pertinent.",
-        "Hugo (pertinence 0,40, rang 1) non retenu·e ; ajustement d'équité -0,20 : a reçu "
+        "Inès : choisi·e au titre de l’équité, pertinence 0,30 (rang 2 sur 4) ; ajustement "
+        "d’équité +0,60 : a reçu 0 opportunité pour 2 où son profil était pertinent.",
+        "Hugo (pertinence 0,40, rang 1) non retenu·e ; ajustement d’équité -0,20 : a reçu "
         "1 opportunité pour 2 où son profil était pertinent.",
-        "Écarté·es d'office : 2 (en pause : 1 ; même entreprise que le demandeur : 1).",
+        "Écarté·es d’office : 2 (en pause : 1 ; même entreprise que le demandeur : 1).",
     ]
     assert explain(decision, "en") == [
         "Shortlist of 1 among 4 eligible member(s); quality 0.75 of the best achievable "
@@ -327,13 +377,13 @@ def test_it_explains_a_decline_boosts_and_the_floor():
     assert decision.member_ids == [B]
     fr = explain(decision, "fr")
     assert fr[1] == (
-        "membre 2 : choisi·e au titre de l'équité, pertinence 0,40 (rang 2 sur 3) ; ajustement "
-        "d'équité +0,36 : a reçu 0 opportunité pour 1 où son profil était pertinent ; bonus "
+        "membre 2 : choisi·e au titre de l’équité, pertinence 0,40 (rang 2 sur 3) ; ajustement "
+        "d’équité +0,36 : a reçu 0 opportunité pour 1 où son profil était pertinent ; bonus "
         "nouvel·le membre +0,25."
     )
     # C (owed 3.09 places) is too weak for the floor (0.1 < 0.36).
     assert fr[-1] == (
-        "Plancher de qualité : 1 membre(s) favorisé(s) par l'équité écarté(s), pertinence "
+        "Plancher de qualité : 1 membre(s) favorisé(s) par l’équité écarté(s), pertinence "
         "insuffisante."
     )
     passed = pass_on(decision, B, candidates, update_history(history, decision), policy)
