@@ -120,7 +120,9 @@ def test_the_page_and_the_home_card_show_the_suggestion(community, login, client
     page = client.get(reverse("matching_people")).content.decode()
     assert "Sarah Test" in page and community.law.label_fr in page
     home = client.get(reverse("home")).content.decode()
-    assert "Sarah Test" in home
+    assert reverse("home_people") in home  # the card comes after the page, by htmx
+    card = client.get(reverse("home_people"), headers={"HX-Request": "true"}).content.decode()
+    assert "Sarah Test" in card
 
 
 def test_the_profile_page_says_why_to_meet(community, login, client):
