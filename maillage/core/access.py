@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from maillage.core.models import Activity, Member, Operator, Role, Space
@@ -149,26 +149,35 @@ def spaces_managed_by(viewer: Viewer, operator_id: int) -> QuerySet[Space]:
 
 
 def members_for_viewer(viewer: Viewer, operator_id: int) -> QuerySet[Member]:
-    """Member records a viewer may list: staff see their operator's members, nobody else does.
+    """Member records a viewer may list: an operator admin sees the operator's members, a
+    space manager those whose home is a space they run; nobody else sees any.
 
     (Members finding each other goes through the directory, with each profile's privacy.)
     """
-    staff_record(viewer, operator_id)
-    return Member.objects.filter(operator_id=operator_id)
+    record = staff_record(viewer, operator_id)
+    members = Member.objects.filter(operator_id=operator_id)
+    if record.role == Role.ADMIN or viewer.is_superuser:
+        return members
+    return members.filter(home_space_id__in=viewer.managed_space_ids(record))
+
+
+def _staff_may_see_member(viewer: Viewer, member: Member) -> bool:
+    """An admin of the member's operator, or a manager of the member's home space."""
+    return viewer.is_admin_of(member.operator_id) or viewer.manages_space(member.home_space)
 
 
 def member_for_viewer(viewer: Viewer, member_id: int, action: Action = "read") -> Member:
-    """Read: oneself, or staff of the member's operator. Change: oneself (own details),
-    an operator admin, or a manager of the member's home space."""
+    """Read: oneself, an admin of the member's operator, or a manager of the member's home
+    space. Change: oneself (own details), an operator admin, or a manager of the member's home
+    space. Anyone else gets a 404: a manager of another space does not learn the record exists.
+    """
     _require_authenticated(viewer)
     try:
         member = Member.objects.select_related("operator", "home_space", "user").get(pk=member_id)
     except Member.DoesNotExist:
         raise Http404 from None
     is_self = member.user_id == getattr(viewer.user, "pk", None)
-    record = viewer.record_for(member.operator_id)
-    is_staff = record is not None and record.is_staff
-    if not (is_self or is_staff or viewer.is_superuser):
+    if not (is_self or viewer.is_superuser or _staff_may_see_member(viewer, member)):
         raise Http404
     if action == "change" and not (
         is_self or viewer.is_superuser or viewer.manages_space(member.home_space)
@@ -188,12 +197,18 @@ def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> boo
 
 
 def activities_for_viewer(viewer: Viewer, operator_id: int) -> QuerySet[Activity]:
-    """Staff read their operator's ledger; a member reads only their own lines."""
+    """An operator admin reads the operator's ledger; a space manager the lines that happened
+    in a space they run or concern a member whose home it is; a member only their own lines."""
     _require_authenticated(viewer)
     record = viewer.record_for(operator_id)
     if record is None:
         raise Http404
     ledger = Activity.objects.filter(operator_id=operator_id)
-    if record.is_staff:
+    if record.role == Role.ADMIN:
         return ledger
+    if record.is_staff:
+        spaces = viewer.managed_space_ids(record)
+        return ledger.filter(Q(space_id__in=spaces) | Q(member__home_space_id__in=spaces))
     return ledger.filter(member=record)
+
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from maillage.core.models import WEEKDAYS, Activity, ActivityKind, Member, Space
@@ -49,12 +49,9 @@ def member_recent_activity(member: Member, limit: int = 8) -> list[Activity]:
     )
 
 
-def operator_recent_activity(operator_id: int, limit: int = 12) -> list[Activity]:
-    return list(
-        Activity.objects.filter(operator_id=operator_id)
-        .select_related("space", "member__user")
-        .order_by("-occurred_at")[:limit]
-    )
+def recent_activity(ledger: QuerySet[Activity], limit: int = 12) -> list[Activity]:
+    """The newest lines of a ledger the viewer may read (`access.activities_for_viewer`)."""
+    return list(ledger.select_related("space", "member__user").order_by("-occurred_at")[:limit])
 
 
 def space_member_counts(spaces) -> list[tuple[Space, int, int]]:
@@ -73,8 +70,7 @@ def space_member_counts(spaces) -> list[tuple[Space, int, int]]:
     ]
 
 
-def checkins_this_week(operator_id: int) -> int:
+def checkins_this_week(ledger: QuerySet[Activity]) -> int:
+    """Check-ins of the last seven days in a ledger the viewer may read."""
     start = timezone.now() - dt.timedelta(days=7)
-    return Activity.objects.filter(
-        operator_id=operator_id, kind=ActivityKind.CHECKED_IN, occurred_at__gte=start
-    ).count()
+    return ledger.filter(kind=ActivityKind.CHECKED_IN, occurred_at__gte=start).count()

@@ -94,6 +94,7 @@ def switch_operator(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     record = access.staff_record(request.viewer)
     spaces = list(access.spaces_managed_by(request.viewer, record.operator_id))
+    ledger = access.activities_for_viewer(request.viewer, record.operator_id)
     return render(
         request,
         "core/staff_home.html",
@@ -103,8 +104,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "space_counts": selectors.space_member_counts(spaces),
             # workspace (issue 4): who is here today
             **workspace_selectors.staff_home(spaces),
-            "checkins_week": selectors.checkins_this_week(record.operator_id),
-            "recent": selectors.operator_recent_activity(record.operator_id),
+            # the ledger as this viewer may read it: an admin the operator's, a manager their spaces'
+            "checkins_week": selectors.checkins_this_week(ledger),
+            "recent": selectors.recent_activity(ledger),
         },
     )
 
@@ -135,7 +137,7 @@ def staff_members(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "space_id": space_id,
-            "spaces": record.operator.spaces.all(),
+            "spaces": access.spaces_managed_by(request.viewer, record.operator_id),
             "operator": record.operator,
         },
     )

@@ -75,7 +75,7 @@ def test_it_lets_the_manager_change_members_of_her_space_only(login, personas):
     personas.ines.refresh_from_db()
     assert personas.ines.role == Role.GUEST
     refused = client.post(f"/staff/members/{personas.hugo.pk}/", {"role": "guest"})
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # Hugo's home is Le Quai: not Malik's to see
     personas.hugo.refresh_from_db()
     assert personas.hugo.role == Role.MEMBER
 
@@ -112,7 +112,7 @@ def test_it_shows_a_member_only_her_own_ledger_lines(personas):
     activity_record(member=personas.hugo, kind="checked_in")
     mine = access.activities_for_viewer(viewer(personas.ines), personas.ruche.pk)
     assert {a.member_id for a in mine} == {personas.ines.pk}
-    staff = access.activities_for_viewer(viewer(personas.malik), personas.ruche.pk)
+    staff = access.activities_for_viewer(viewer(personas.claire), personas.ruche.pk)
     assert {a.member_id for a in staff} >= {personas.ines.pk, personas.hugo.pk}
     with pytest.raises(Http404):
         access.activities_for_viewer(viewer(personas.zoe), personas.ruche.pk)
@@ -144,3 +144,45 @@ def test_it_switches_community_only_to_one_the_person_belongs_to(login, personas
     client = login(personas.ines)
     client.post("/community/switch/", {"operator": personas.grenier.pk})
     assert client.get("/").context["member"] == personas.ines
+
+
+# --- a space manager sees the members of the spaces they run, not the whole operator ---------
+
+
+def test_it_keeps_a_manager_to_the_members_of_her_spaces(login, personas):
+    client = login(personas.malik)
+    assert client.get(f"/staff/members/{personas.ines.pk}/").status_code == 200
+    # Hugo's home is Le Quai: his record, usage statement and place in the list stay hidden.
+    assert client.get(f"/staff/members/{personas.hugo.pk}/").status_code == 404
+    month = "2026-11"
+    assert client.get(f"/staff/usage/members/{personas.hugo.pk}/?month={month}").status_code == 404
+    assert client.get(f"/staff/usage/members/{personas.ines.pk}/?month={month}").status_code == 200
+    listed = client.get("/staff/members/").content.decode()
+    assert "Ines Moreau" in listed and "Hugo Lefevre" not in listed
+    by_space = client.get("/staff/members/", {"space": personas.quai.pk})
+    assert by_space.context["page"].paginator.count == 0
+    # The operator admin sees both.
+    admin = login(personas.claire)
+    for member in (personas.ines, personas.hugo):
+        assert admin.get(f"/staff/members/{member.pk}/").status_code == 200
+
+
+def test_it_shows_a_manager_the_ledger_of_her_spaces_only(personas):
+    activity_record(member=personas.ines, kind="checked_in")  # at La Filature, her home
+    activity_record(member=personas.hugo, kind="checked_in")  # at Le Quai
+    activity_record(member=personas.hugo, kind="checked_in", space=personas.filature)  # visiting
+    lines = access.activities_for_viewer(viewer(personas.malik), personas.ruche.pk)
+    seen = {(a.member_id, a.space_id) for a in lines}
+    assert (personas.ines.pk, personas.filature.pk) in seen
+    assert (personas.hugo.pk, personas.filature.pk) in seen  # he came to Malik's space
+    assert (personas.hugo.pk, personas.quai.pk) not in seen
+
+
+def test_it_counts_on_the_dashboard_only_what_the_manager_may_read(login, personas):
+    activity_record(member=personas.ines, kind="checked_in")
+    activity_record(member=personas.hugo, kind="checked_in")
+    manager = login(personas.malik).get("/staff/")
+    assert manager.context["checkins_week"] == 1
+    assert {a.member_id for a in manager.context["recent"]} == {personas.ines.pk}
+    admin = login(personas.claire).get("/staff/")
+    assert admin.context["checkins_week"] == 2
