@@ -210,5 +210,3 @@ def activities_for_viewer(viewer: Viewer, operator_id: int) -> QuerySet[Activity
         spaces = viewer.managed_space_ids(record)
         return ledger.filter(Q(space_id__in=spaces) | Q(member__home_space_id__in=spaces))
     return ledger.filter(member=record)
-
-
