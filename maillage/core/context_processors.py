@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 
 from maillage.core.navigation import entries_for
@@ -12,6 +14,7 @@ def viewer(request) -> dict:
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match else None
 
+    @functools.cache  # computed once per request, however often the templates read it
     def nav():
         return entries_for(viewer, url_name)
 

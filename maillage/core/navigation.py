@@ -35,13 +35,26 @@ MEMBER_NAV: list[NavEntry] = [
         active_prefixes=("exchange_home", "exchange_ask", "exchange_intro", "exchange_offer"),
     ),
     NavEntry(_("People to meet"), "matching_people", "handshake", active_prefixes=("matching",)),
-    NavEntry(_("My engagement"), "my_engagement", "chart", active_prefixes=("my_engagement",)),
+]
+
+# What is the member's own, in the menu under their name (the main bar stays on one line).
+PERSONAL_NAV: list[NavEntry] = [
     NavEntry(
         _("My profile"),
         "profile_edit",
         "person",
         active_prefixes=("profile_edit", "profile_wizard"),
     ),
+    NavEntry(_("My plan"), "my_plan", "briefcase", active_prefixes=("my_plan",)),
+    NavEntry(_("My bookings"), "booking_mine", "calendar", active_prefixes=("booking_mine",)),
+    NavEntry(_("My events"), "event_mine", "star", active_prefixes=("event_mine",)),
+    NavEntry(
+        _("My introductions"),
+        "exchange_introductions",
+        "handshake",
+        active_prefixes=("exchange_introduction",),
+    ),
+    NavEntry(_("My engagement"), "my_engagement", "chart", active_prefixes=("my_engagement",)),
 ]
 
 STAFF_NAV: list[NavEntry] = [
@@ -80,6 +93,10 @@ def entries_for(viewer, current_url_name: str | None) -> dict[str, list[dict]]:
         return items
 
     if not viewer.is_authenticated:
-        return {"member": [], "staff": []}
+        return {"member": [], "personal": [], "staff": []}
     staff = render(STAFF_NAV) if viewer.current is not None and viewer.current.is_staff else []
-    return {"member": render(MEMBER_NAV) if viewer.current else [], "staff": staff}
+    return {
+        "member": render(MEMBER_NAV) if viewer.current else [],
+        "personal": render(PERSONAL_NAV) if viewer.current else [],
+        "staff": staff,
+    }
