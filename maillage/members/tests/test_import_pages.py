@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
+from django.utils import timezone
 from django.utils.text import slugify
 
 from maillage.core.models import Member
@@ -145,6 +146,9 @@ def test_it_fills_the_profile_from_the_import_when_the_person_joins(
     assert {s.concept.uri for s in profile.skills.all()} == expected
     imports.member_import_profile_apply(member=member)  # twice changes nothing
     assert profile.skills.count() == 2
+    # The plan the file named ("Résident") runs from the day she joined, once.
+    plans = [(m.plan.name, m.starts_on, m.company) for m in member.memberships.all()]
+    assert plans == [("Résident", timezone.localdate(), profile.company)]
     assert imports.member_import_profile_apply(member=personas.ines) is None
 
 

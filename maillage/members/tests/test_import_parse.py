@@ -323,3 +323,25 @@ def test_it_says_when_a_skill_is_an_existing_tag(personas):
     SkillConcept.objects.create(uri="tag:zorglub", kind="tag", label_fr="zorglub")
     skills = parse(personas, b"Nom;Email;Skills\nLea;lea@example.org;Zorglub\n").rows[0].skills
     assert [(s.kind, s.uri) for s in skills] == [("tag", "tag:zorglub")]
+
+
+def test_it_names_the_plans_on_offer_when_a_plan_is_unknown(personas):
+    preview = parse(
+        personas,
+        "Nom;Email;Formule\nLéa;lea@example.org;resident\nNoé;noe@example.org;Premium\n".encode(),
+    )
+    lea, noe = preview.rows
+    assert lea.plan == "Résident"  # written as the operator names it
+    assert not lea.errors
+    assert noe.errors["plan"] == [
+        "Unknown plan “Premium”: the plans on offer are Nomade, Résident."
+    ]
+    assert not preview.is_valid
+
+
+def test_it_refuses_plans_when_none_is_on_offer(personas):
+    from maillage.workspace.models import Plan
+
+    Plan.objects.all().delete()
+    preview = parse(personas, "Nom;Email;Formule\nLéa;lea@example.org;Résident\n".encode())
+    assert "No plan is on offer yet" in preview.rows[0].errors["plan"][0]

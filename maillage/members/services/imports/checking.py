@@ -210,6 +210,7 @@ def member_import_parse(
         rows.append(row)
 
     _check_against_database(operator, rows)
+    _check_plans(operator, rows)
     links, refused = _link_skills({s.text for r in rows for s in r.skills})
     for row in rows:
         row.skills = [links.get(s.text, s) for s in row.skills]
@@ -266,6 +267,39 @@ def _skill_phrases(text: str) -> list[str]:
             seen.add(phrase.casefold())
             phrases.append(phrase)
     return phrases
+
+
+def plans_by_name(operator: Operator) -> dict[str, object]:
+    """The operator's plans on offer, by name folded (case, accents and spacing ignored)."""
+    from maillage.workspace.models import Plan
+
+    return {
+        _fold(plan.name): plan for plan in Plan.objects.filter(operator=operator, is_active=True)
+    }
+
+
+def _check_plans(operator: Operator, rows: list[ImportRow]) -> None:
+    """A plan must be one the operator offers; it is written as the operator names it."""
+    if not any(row.plan for row in rows):
+        return
+    plans = plans_by_name(operator)
+    names = ", ".join(sorted(plan.name for plan in plans.values()))
+    for row in rows:
+        if not row.plan or "plan" in row.errors:
+            continue
+        plan = plans.get(_fold(row.plan))
+        if plan is not None:
+            row.plan = plan.name
+        elif names:
+            row.error(
+                "plan",
+                _("Unknown plan “%(plan)s”: the plans on offer are %(names)s.")
+                % {"plan": row.plan, "names": names},
+            )
+        else:
+            row.error(
+                "plan", _("No plan is on offer yet: create the plans first, or leave it empty.")
+            )
 
 
 def _check_against_database(operator: Operator, rows: list[ImportRow]) -> None:

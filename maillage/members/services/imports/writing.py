@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage, storages
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -316,7 +316,8 @@ def _imported_row(operator_id: int, email: str) -> dict | None:
 
 def member_import_profile_apply(*, member: Member) -> Profile | None:
     """Fill the profile of a member who joined from an imported invitation with the company
-    and skills the import gave (call it when an invitation is accepted).
+    and skills the import gave, and start the plan it named from today (call it when an
+    invitation is accepted).
 
     Fills only what is still empty, so a person who left and comes back keeps their own
     profile; a value the profile services refuse is skipped. Never fails the acceptance.
@@ -336,6 +337,8 @@ def member_import_profile_apply(*, member: Member) -> Profile | None:
             profiles.profile_update(profile=profile, company=row["company"])
         except DomainError as exc:
             logger.info("imported company skipped for member %s: %s", member.pk, exc.message)
+    if row.get("plan"):
+        _membership_from_import(member, row["plan"], profile)
     if not profile.skills.exists():
         for text in row.get("skills", []):
             try:
@@ -343,6 +346,32 @@ def member_import_profile_apply(*, member: Member) -> Profile | None:
             except DomainError as exc:
                 logger.info("imported skill skipped for member %s: %s", member.pk, exc.message)
     return profile
+
+
+def _membership_from_import(member: Member, plan_name: str, profile: Profile) -> None:
+    """Start the plan the import named, from the day the person joins, unless they already
+    have one then (or the plan is no longer offered: staff will choose)."""
+    from maillage.members.services.imports.checking import plans_by_name
+    from maillage.members.services.imports.reading import _fold
+    from maillage.workspace.models import Membership
+    from maillage.workspace.services.plans import membership_start
+
+    plan = plans_by_name(member.operator).get(_fold(plan_name))
+    if plan is None:
+        logger.info("imported plan %r is no longer offered (member %s)", plan_name, member.pk)
+        return
+    today = timezone.localdate()
+    if (
+        Membership.objects.filter(member=member, starts_on__lte=today)
+        .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
+        .exists()
+    ):
+        return
+    try:
+        with transaction.atomic():
+            membership_start(member=member, plan=plan, starts_on=today, company=profile.company)
+    except DomainError as exc:
+        logger.info("imported plan skipped for member %s: %s", member.pk, exc.message)
 
 
 # --- uploads waiting for their confirmation --------------------------------------------------
