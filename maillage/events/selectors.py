@@ -375,8 +375,9 @@ def _candidate_pool(member: Member, now: dt.datetime, *, cached: bool) -> list[t
 
 
 def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> dict:
-    """The `k` upcoming events a member has not answered yet, ranked for them
-    (`maillage.events.ranking`), with the reasons in words; and how many they are going to.
+    """The `k` upcoming events a member has not answered yet, chosen by their rank for them
+    (`maillage.events.ranking`) and listed by date, with the reasons in words; and how many
+    they are going to.
     Five queries cold, two when the space's candidates and the member's features are cached
     (see `POOL_SECONDS`, `FEATURES_SECONDS`), whatever the number of events and members.
     With an explicit `now` nothing cached is used."""
@@ -434,6 +435,8 @@ def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> di
         event = shown[scored.event_id]
         shared = [labels[i] for i in event.features.get("interests", ()) if i in labels]
         items.append(ForYou(event=event, score=scored.score, reasons=_reasons(scored, shared)))
+    # Chosen by rank, shown by date: a list of dates that jumps back and forth reads as wrong.
+    items.sort(key=lambda item: (item.event.starts_at, item.event.pk))
     return {"items": items, "going_to": going_to}
 
 

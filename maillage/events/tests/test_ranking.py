@@ -85,11 +85,12 @@ def test_it_ranks_for_ines_the_events_of_her_interests_and_hides_those_she_answe
     services.event_rsvp(event=answered, member=personas.ines, status="going")
     services.event_rsvp(event=plain, member=members[0], status="going")
     result = selectors.for_you(personas.ines)
-    titles = [item.event.title for item in result["items"]]
-    assert titles == ["Atelier cuisine", "Conférence"]
+    shown = {item.event.title: item for item in result["items"]}
+    assert list(shown) == ["Conférence", "Atelier cuisine"]  # listed by date
+    assert shown["Atelier cuisine"].score > shown["Conférence"].score  # ranked by interest
     assert result["going_to"] == 1
-    assert result["items"][0].reasons[0] == "For you: Cooking"
-    assert "1 person you have not met yet is going" in result["items"][1].reasons
+    assert shown["Atelier cuisine"].reasons[0] == "For you: Cooking"
+    assert "1 person you have not met yet is going" in shown["Conférence"].reasons
 
 
 @pytest.mark.django_db
@@ -188,3 +189,12 @@ def test_it_keeps_one_date_of_a_repeating_event_and_varies_the_types():
     assert kinds.count("lunch") == 1
     assert kinds.count("talk") == 2
     assert next(s.event_id for s in chosen) == 1  # the lunch Inès likes, its soonest date
+
+
+@pytest.mark.django_db
+def test_it_lists_the_chosen_events_by_date(personas, make_event):
+    make_event(title="Plus tard", start="18:00", end="19:00")
+    make_event(title="Plus tôt", kind="workshop", start="09:00", end="10:00")
+    items = selectors.for_you(personas.ines)["items"]
+    starts = [item.event.starts_at for item in items]
+    assert len(items) == 2 and starts == sorted(starts)
