@@ -246,8 +246,8 @@ def people_to_meet(
     out: list[PersonToMeet] = []
     for s in ranked:
         profile = profiles.get(s.member_id)
-        if profile is None:
-            continue
+        if profile is None or profile.member.is_staff:
+            continue  # the team runs the place: members meet them anyway, not as a suggestion
         sections = visible_sections(viewer, profile)
         if not sections:
             continue

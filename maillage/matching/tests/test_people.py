@@ -35,6 +35,17 @@ def test_it_never_suggests_a_colleague_of_the_same_company(community):
     assert community.paul not in [p.member for p in suggested(community.p.ines)]
 
 
+def test_it_never_suggests_the_team_of_the_space(community):
+    from maillage.members.models import Profile
+
+    # Malik runs La Filature and matches Inès on paper: members meet the team anyway.
+    malik = Profile.objects.create(member=community.p.malik, open_to_coffee=True)
+    malik.skills.create(concept=community.law, level=5)
+    malik.interests.set(community.profiles["ines"].interests.all())
+    people = [p.member for p in suggested(community.p.ines)]
+    assert community.sarah in people and community.p.malik not in people
+
+
 def test_it_never_suggests_who_opted_out_nor_to_them(community):
     services.matching_preference_set(member=community.sarah, opted_out=True)
     assert community.sarah not in [p.member for p in suggested(community.p.ines)]
