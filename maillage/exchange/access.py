@@ -7,13 +7,17 @@ to see but not to act: 403 (or a DomainError from the service).
   outcome of an opportunity they were offered;
 - an opportunity, the routing decisions and the audit: the staff of its operator; a space's
   public lead form: anyone (the space gate of `maillage.core.access`);
-- an ask: active members of its operator; its conversation: the asker and the chosen helper;
+- an ask: active members of its operator who may see its author's profile (the board and
+  "asks for you" apply the same rule to a list: `visible_asks`); its conversation: the
+  asker and the chosen helper;
   the helper the asker picks: one of the members who offered to help;
 - a member to introduce oneself to: whoever the profile gate lets see them; a member to
   pause: whoever may change their record (`maillage.core.access.member_for_viewer`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -29,6 +33,8 @@ from maillage.exchange.models import (
     RoutingDecisionLog,
 )
 from maillage.exchange.services.common import sections_seen
+from maillage.members.access import visible_sections
+from maillage.members.models import Profile
 
 
 def _current(viewer: Viewer) -> Member:
@@ -144,6 +150,30 @@ def ask_for_viewer(viewer: Viewer, ask_id: int) -> Ask:
         raise Http404  # an author hidden from the viewer: their ask is hidden too
     del me
     return ask
+
+
+def visible_asks(viewer: Viewer, asks: Iterable[Ask]) -> list[Ask]:
+    """The asks of a list the viewer may see, in the list's order: the rule of
+    `ask_for_viewer`, with the authors' profiles read in one query."""
+    asks = [a for a in asks if viewer.record_for(a.operator_id) is not None]
+    author_ids = {a.author_id for a in asks if viewer.record_for_member(a.author_id) is None}
+    profiles = {
+        p.member_id: p
+        for p in Profile.objects.filter(member_id__in=author_ids).select_related(
+            "member__user", "member__home_space"
+        )
+    }
+    seen: dict[int, bool] = {}
+    for ask in asks:
+        if ask.author_id not in author_ids or ask.author_id in seen:
+            continue
+        author = ask.author
+        profile = profiles.get(ask.author_id) or Profile(member=author)
+        profile.member = author
+        seen[ask.author_id] = (
+            author.is_active and author.user.is_active and bool(visible_sections(viewer, profile))
+        )
+    return [a for a in asks if a.author_id not in author_ids or seen[a.author_id]]
 
 
 def may_converse(viewer: Viewer, ask: Ask) -> bool:

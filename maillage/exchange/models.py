@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.core.models import Member, Operator, Space
 from maillage.members.models import Company, SkillConcept
@@ -120,10 +121,11 @@ class OpportunitySource(models.TextChoices):
 
 
 class OpportunityStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    TAKEN = "taken", _("taken")
-    UNMATCHED = "unmatched", _("nobody to offer it to")
-    CLOSED = "closed", _("closed")
+    # A context per status word: French agrees it with "opportunité" (feminine).
+    OPEN = "open", pgettext_lazy("opportunity status", "open")
+    TAKEN = "taken", pgettext_lazy("opportunity status", "taken")
+    UNMATCHED = "unmatched", pgettext_lazy("opportunity status", "nobody to offer it to")
+    CLOSED = "closed", pgettext_lazy("opportunity status", "closed")
 
 
 class Opportunity(models.Model):
@@ -269,9 +271,10 @@ class PublicLeadAttempt(models.Model):
 
 
 class AskStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    MATCHED = "matched", _("helper chosen")
-    CLOSED = "closed", _("closed")
+    # A context per status word: French agrees it with "demande" (feminine).
+    OPEN = "open", pgettext_lazy("ask status", "open")
+    MATCHED = "matched", pgettext_lazy("ask status", "helper chosen")
+    CLOSED = "closed", pgettext_lazy("ask status", "closed")
 
 
 class Ask(models.Model):

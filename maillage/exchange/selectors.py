@@ -3,15 +3,18 @@ staff's audit of exposure against relevance, and the value ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from maillage.core.access import Viewer
 from maillage.core.models import Member
+from maillage.exchange.access import visible_asks
 from maillage.exchange.models import (
     Ask,
     AskStatus,
@@ -25,7 +28,7 @@ from maillage.exchange.models import (
     RoutingShare,
 )
 from maillage.exchange.services.candidates import matches_for
-from maillage.exchange.services.common import sections_seen
+from maillage.exchange.services.common import sections_seen, viewer_of
 from maillage.members.models import Offer, ProfileSkill
 
 MAX_HELPERS = 10
@@ -37,6 +40,12 @@ class Helper:
     relevance: float
     reasons: list[str]
     offered: bool = False
+
+    @property
+    def strength(self) -> str:
+        """The fit in words, for members ("strong", "good", "partial"): a published offer
+        for every skill asked is strong; the score itself is for staff."""
+        return "strong" if self.relevance >= 0.8 else "good" if self.relevance >= 0.5 else "partial"
 
 
 def helpers_for_ask(ask: Ask, viewer: Viewer, *, language: str = "fr") -> list[Helper]:
@@ -58,7 +67,7 @@ def helpers_for_ask(ask: Ask, viewer: Viewer, *, language: str = "fr") -> list[H
             continue
         reasons = []
         if "offers" in sections and m.offers:
-            reasons.append(("offers", ", ".join(f"« {t} »" for t in m.offers[:2])))
+            reasons.append(("offers", ", ".join(f"«\u00a0{t}\u00a0»" for t in m.offers[:2])))
         if "skills" in sections and m.skills:
             reasons.append(("skills", ", ".join(m.skills[:3])))
         helpers.append(Helper(member, relevance, reasons, member.pk in offered))
@@ -78,8 +87,17 @@ def asks_of(member: Member, *, limit: int = 20) -> list[Ask]:
     return list(Ask.objects.filter(author=member).order_by("-created_at")[:limit])
 
 
-def open_asks_for(member: Member, *, limit: int = 5) -> list[Ask]:
-    """Open asks of the member's community that their offers or skills could help with."""
+def has_offers_or_skills(member: Member) -> bool:
+    """Whether the member said how they can help (a skill or a published offer)."""
+    return (
+        ProfileSkill.objects.filter(profile__member=member).exists()
+        or Offer.objects.filter(profile__member=member, is_active=True).exists()
+    )
+
+
+def open_asks_for(member: Member, *, limit: int = 5, viewer: Viewer | None = None) -> list[Ask]:
+    """Open asks of the member's community that their offers or skills could help with,
+    among those the member may see (the ask gate), newest first."""
     concept_ids = set(
         ProfileSkill.objects.filter(profile__member=member).values_list("concept_id", flat=True)
     ) | set(
@@ -90,15 +108,31 @@ def open_asks_for(member: Member, *, limit: int = 5) -> list[Ask]:
     concept_ids.discard(None)
     if not concept_ids:
         return []
-    return list(
+    asks = (
         Ask.objects.filter(
             operator_id=member.operator_id, status=AskStatus.OPEN, concepts__in=concept_ids
         )
         .exclude(author__user_id=member.user_id)
-        .select_related("author__user")
+        .select_related("author__user", "author__home_space", "space")
         .distinct()
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")[: limit * 4]
     )
+    return visible_asks(viewer or viewer_of(member), asks)[:limit]
+
+
+BOARD_MAX = 500  # open asks at once in a community: the board is paginated from these
+
+
+def community_asks(viewer: Viewer, member: Member, *, space_id: int | None = None) -> list[Ask]:
+    """The community's board: open asks of the member's operator the viewer may see (the
+    ask gate), newest first, optionally of one space."""
+    asks = Ask.objects.filter(operator_id=member.operator_id, status=AskStatus.OPEN)
+    if space_id is not None:
+        asks = asks.filter(space_id=space_id)
+    asks = asks.select_related("author__user", "author__home_space", "space").order_by(
+        "-created_at", "-pk"
+    )[:BOARD_MAX]
+    return visible_asks(viewer, asks)
 
 
 def introductions_of(member: Member) -> list[Introduction]:
@@ -136,22 +170,29 @@ class AuditRow:
     relevance: float
     received: int
     relevant: int
-    months: list[tuple[str, float, float]]
+    months: list[tuple[dt.datetime, float, float]]  # (first day of the month, a, r)
+    paused: bool = False
 
     @property
     def gap(self) -> float:
         return self.exposure - self.relevance
 
 
-def exposure_audit(operator_id: int, *, limit: int = 200) -> list[AuditRow]:
-    """Per member: cumulative exposure against cumulative relevance, and month by month."""
-    histories = list(
+def audit_histories(operator_id: int) -> QuerySet[ExposureHistory]:
+    """The members of an operator with a routing history, most relevant first (paginate it
+    and pass a page to `audit_rows`)."""
+    return (
         ExposureHistory.objects.filter(member__operator_id=operator_id)
         .select_related("member__user")
-        .order_by("-cumulative_relevance", "member_id")[:limit]
+        .order_by("-cumulative_relevance", "member_id")
     )
+
+
+def audit_rows(histories: Iterable[ExposureHistory]) -> list[AuditRow]:
+    """Per member: cumulative exposure against cumulative relevance, and month by month."""
+    histories = list(histories)
     ids = [h.member_id for h in histories]
-    months: dict[int, list[tuple[str, float, float]]] = defaultdict(list)
+    months: dict[int, list[tuple[dt.datetime, float, float]]] = defaultdict(list)
     for row in (
         RoutingShare.objects.filter(member_id__in=ids)
         .annotate(month=TruncMonth("created_at"))
@@ -159,7 +200,12 @@ def exposure_audit(operator_id: int, *, limit: int = 200) -> list[AuditRow]:
         .annotate(a=Sum("exposure"), r=Sum("relevance"))
         .order_by("member_id", "month")
     ):
-        months[row["member_id"]].append((row["month"].strftime("%Y-%m"), row["a"], row["r"]))
+        months[row["member_id"]].append((row["month"], row["a"], row["r"]))
+    paused = set(
+        ExchangePreference.objects.filter(member_id__in=ids, paused_at__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
     return [
         AuditRow(
             h.member,
@@ -168,9 +214,15 @@ def exposure_audit(operator_id: int, *, limit: int = 200) -> list[AuditRow]:
             h.opportunities_received,
             h.opportunities_relevant,
             months[h.member_id],
+            h.member_id in paused,
         )
         for h in histories
     ]
+
+
+def exposure_audit(operator_id: int, *, limit: int = 200) -> list[AuditRow]:
+    """The audit rows of an operator's first `limit` members (see `audit_histories`)."""
+    return audit_rows(audit_histories(operator_id)[:limit])
 
 
 # --- the value ledger --------------------------------------------------------------------------

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +23,7 @@ from maillage.core.access import (
     staff_record,
 )
 from maillage.core.errors import DomainError
-from maillage.core.models import Member
+from maillage.core.models import Member, Space
 from maillage.exchange import access, forms, selectors, services
 from maillage.exchange.models import OpportunityStatus
 from maillage.exchange.services.opportunities import offer_refusal
@@ -47,15 +50,49 @@ def _client_ip(request: HttpRequest) -> str:
 # --- members -----------------------------------------------------------------------------------
 
 
+BOARD_PAGE_SIZE = 20
+STAFF_PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 25
+
+
+def _page_number(request: HttpRequest, name: str = "page") -> str:
+    return request.GET.get(name) or "1"
+
+
+def _query(**params: object) -> str:
+    """The non-empty parameters as a query string ending with "&" (for pagination links)."""
+    kept = {k: v for k, v in params.items() if v not in ("", None)}
+    return urlencode(kept) + "&" if kept else ""
+
+
+def _chosen(value: str, choices: dict) -> object | None:
+    """The choice a GET parameter names (by its key, as a string), or None."""
+    return choices.get(value) if value else None
+
+
 @login_required
 def exchange_home(request: HttpRequest) -> HttpResponse:
+    """Asks for the member (their offers and skills fit) on top, then the community's board
+    of open asks (by space, paginated), then the member's own exchange."""
     me = _me(request)
+    spaces = {str(s.pk): s for s in Space.objects.filter(operator_id=me.operator_id)}
+    space = _chosen(request.GET.get("space", ""), spaces)
+    board = Paginator(
+        selectors.community_asks(request.viewer, me, space_id=space.pk if space else None),
+        BOARD_PAGE_SIZE,
+    ).get_page(_page_number(request))
     return render(
         request,
         "exchange/home.html",
         {
+            "me": me,
             "my_asks": selectors.asks_of(me),
-            "open_asks": selectors.open_asks_for(me, limit=10),
+            "open_asks": selectors.open_asks_for(me, limit=10, viewer=request.viewer),
+            "has_offers_or_skills": selectors.has_offers_or_skills(me),
+            "board": board,
+            "board_query": _query(space=space.pk if space else ""),
+            "spaces": sorted(spaces.values(), key=lambda s: s.name),
+            "space": space,
             "introductions": selectors.introductions_of(me),
             "offers": selectors.offers_of(me),
             "value": selectors.value_for_member(me),
@@ -177,6 +214,13 @@ def ask_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _form_error(form, exc)
         else:
+            messages.success(
+                request,
+                _(
+                    "Your ask is published: the members of your community see it on the "
+                    "Mutual help page. Below, the members who could help."
+                ),
+            )
             return redirect("exchange_ask", ask.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "exchange/ask_new.html", {"form": form}, status=status)
@@ -191,6 +235,7 @@ def ask_detail(request: HttpRequest, ask_id: int) -> HttpResponse:
         "ask": ask,
         "me": me,
         "is_author": is_author,
+        "sees_scores": me.is_staff,
         "helpers": selectors.helpers_for_ask(
             ask, request.viewer, language=translation.get_language() or "fr"
         )
@@ -359,15 +404,33 @@ def public_lead(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def staff_opportunities(request: HttpRequest) -> HttpResponse:
     record = staff_record(request.viewer)
-    opportunities = (
-        access.opportunities_for_staff(request.viewer)
-        .select_related("space", "taken_by__user")
-        .order_by("-created_at")[:100]
-    )
+    spaces = {str(s.pk): s for s in Space.objects.filter(operator_id=record.operator_id)}
+    statuses = dict(OpportunityStatus.choices)
+    space = _chosen(request.GET.get("space", ""), spaces)
+    status = request.GET.get("status", "")
+    status = status if status in statuses else ""
+    opportunities = access.opportunities_for_staff(request.viewer)
+    if space is not None:
+        opportunities = opportunities.filter(space=space)
+    if status:
+        opportunities = opportunities.filter(status=status)
+    page = Paginator(
+        opportunities.select_related("space", "taken_by__user").order_by("-created_at", "-pk"),
+        STAFF_PAGE_SIZE,
+    ).get_page(_page_number(request))
     return render(
         request,
         "exchange/staff_opportunities.html",
-        {"opportunities": opportunities, "value": selectors.value_for_operator(record.operator_id)},
+        {
+            "page": page,
+            "opportunities": page.object_list,
+            "spaces": sorted(spaces.values(), key=lambda s: s.name),
+            "space": space,
+            "statuses": OpportunityStatus.choices,
+            "status": status,
+            "filter_query": _query(status=status, space=space.pk if space else ""),
+            "value": selectors.value_for_operator(record.operator_id),
+        },
     )
 
 
@@ -422,18 +485,30 @@ def staff_opportunity(request: HttpRequest, opportunity_id: int) -> HttpResponse
 
 @login_required
 def staff_audit(request: HttpRequest) -> HttpResponse:
+    """Routing decisions, newest first, and members' exposure against relevance: each
+    paginated on its own (`page`, `members`)."""
     record = staff_record(request.viewer)
     language = translation.get_language() or "fr"
-    recent = [
-        (d, d.explanation(language))
-        for d in access.decisions_for_staff(request.viewer)
+    decisions = Paginator(
+        access.decisions_for_staff(request.viewer)
         .select_related("opportunity")
-        .order_by("-created_at")[:20]
-    ]
+        .order_by("-created_at", "-pk"),
+        AUDIT_PAGE_SIZE,
+    ).get_page(_page_number(request))
+    members = Paginator(selectors.audit_histories(record.operator_id), AUDIT_PAGE_SIZE).get_page(
+        _page_number(request, "members")
+    )
     return render(
         request,
         "exchange/staff_audit.html",
-        {"rows": selectors.exposure_audit(record.operator_id), "recent": recent},
+        {
+            "decisions": decisions,
+            "decisions_query": _query(members=members.number if members.number > 1 else ""),
+            "recent": [(d, d.explanation(language)) for d in decisions.object_list],
+            "members": members,
+            "members_query": _query(page=decisions.number if decisions.number > 1 else ""),
+            "rows": selectors.audit_rows(members.object_list),
+        },
     )
 
 
@@ -453,7 +528,9 @@ def staff_pause(request: HttpRequest, member_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("exchange_staff_audit")
+    members_page = request.POST.get("members", "")
+    url = reverse("exchange_staff_audit")
+    return redirect(f"{url}?members={members_page}" if members_page.isdigit() else url)
 
 
 @login_required
