@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from maillage.core.errors import DomainError
-from maillage.core.models import Member, Role, Space
+from maillage.core.models import Activity, ActivityKind, Member, Role, Space
 from maillage.exchange import services
 from maillage.exchange.models import Ask, Opportunity
 from maillage.members.models import ProfileSkill, SkillConcept
@@ -103,12 +103,19 @@ def load_exchange(
                     satisfaction=rng.choice([4, 5]),
                 )
                 counts["outcomes"] += 1
-        members = list(
+        # Members who already take part in community life (they came to an event): tenants,
+        # who never join anything (Hugo, the demo's tenant), stay out of mutual help too.
+        # (A community with no event history yet takes its members as they come.)
+        everyone = (
             Member.objects.active()
             .filter(home_space=space, role=Role.MEMBER)
             .select_related("user", "home_space")
-            .order_by("pk")[:12]
+            .order_by("pk")
         )
+        attended = Activity.objects.filter(space=space, kind=ActivityKind.ATTENDED)
+        members = list(everyone.filter(pk__in=attended.values("member_id"))[:12])
+        if len(members) < 3:
+            members = list(everyone[:12])
         ask_titles = ("Je cherche de l’aide : {}", "Qui pourrait m’aider ? {}", "Un conseil : {}")
         for n, (author, concept) in enumerate(zip(members[:3], concepts[:3], strict=False)):
             try:
