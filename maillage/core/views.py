@@ -19,6 +19,7 @@ from maillage.core.models import Role, Space
 from maillage.events import selectors as events_selectors
 from maillage.exchange import selectors as exchange_selectors
 from maillage.insights import selectors as insights_selectors
+from maillage.insights import services as insights_services
 from maillage.matching import selectors as matching_selectors
 from maillage.workspace import selectors as workspace_selectors
 
@@ -209,6 +210,8 @@ def space_public(request: HttpRequest, slug: str) -> HttpResponse:
             "space": space,
             "opening": selectors.opening_today(space),
             "week": selectors.week_hours(space),
+            "events": events_selectors.public_upcoming(space),
+            "figures_published": bool(insights_services.published_figures(space.operator)),
         },
     )
 

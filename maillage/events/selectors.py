@@ -503,3 +503,17 @@ def seats_label(event: Event) -> str:
 
 def ratio_label(rate: float | None) -> str:
     return "—" if rate is None or math.isnan(rate) else f"{round(rate * 100)} %"
+
+
+def public_upcoming(space, *, limit: int = 3) -> list[Event]:
+    """A space's next public events, still to come, for its public page."""
+    return list(
+        Event.objects.filter(
+            space=space,
+            visibility=EventVisibility.PUBLIC,
+            status=EventStatus.PUBLISHED,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("space")
+        .order_by("starts_at")[:limit]
+    )

@@ -132,3 +132,14 @@ def test_it_lists_a_spaces_public_events_for_everyone(client, make_event, open_d
     page = client.get(reverse("event_space", args=["la-filature"])).content.decode()
     assert "Portes ouvertes" in page
     assert "Réservé aux membres" not in page
+
+
+def test_the_space_page_shows_its_public_events_only(client, personas, open_day, make_event):
+    make_event(title="Déjeuner entre membres", start="18:00", end="19:00")  # members only
+    page = client.get(reverse("space_public", args=[personas.filature.slug])).content.decode()
+    assert "Portes ouvertes" in page
+    assert reverse("event_detail", args=[open_day.pk]) in page
+    assert "Déjeuner entre membres" not in page
+    assert reverse("event_space", args=[personas.filature.slug]) in page
+    # No figures published by the operator: no link to an empty page.
+    assert reverse("insights_transparency", args=[personas.ruche.slug]) not in page
