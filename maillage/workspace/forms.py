@@ -16,7 +16,7 @@ from maillage.workspace.models import (
     Resource,
     ResourceKind,
 )
-from maillage.workspace.rules import FREQUENCIES, MAX_REPEAT
+from maillage.workspace.rules import FREQUENCIES, MAX_REPEAT, minutes_of
 
 
 def date_input() -> forms.DateInput:
@@ -28,6 +28,22 @@ def quarter_choices(first: int = 0, last: int = 24 * 60) -> list[tuple[str, str]
     return [(f"{m // 60:02d}:{m % 60:02d}",) * 2 for m in range(first, last, 15)] + (
         [("00:00", "24:00")] if last >= 24 * 60 else []
     )
+
+
+def _quarter(minute: int) -> tuple[str, str]:
+    if minute >= 24 * 60:
+        return ("00:00", "24:00")
+    return (f"{minute // 60:02d}:{minute % 60:02d}",) * 2
+
+
+def opening_choices(ranges) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The start and end times a day's opening ranges allow, a quarter apart."""
+    starts: list[tuple[str, str]] = []
+    ends: list[tuple[str, str]] = []
+    for a, b in sorted((minutes_of(a), minutes_of(b)) for a, b in ranges):
+        starts += [_quarter(m) for m in range(a, b, 15)]
+        ends += [_quarter(m) for m in range(a + 15, b + 1, 15)]
+    return starts, ends
 
 
 def parse_hhmm(value: str) -> dt.time:
@@ -84,6 +100,20 @@ class BookingForm(forms.Form):
             del self.fields["company"]
         else:
             self.fields["company"].queryset = companies
+
+    def offer_times(self, ranges, *, space_name: str) -> None:
+        """List only the times within `ranges` (the space's opening hours on the chosen day).
+        The fields still accept any quarter hour, so that the service says why a time outside
+        the hours is refused; a value already chosen stays listed."""
+        if not ranges:
+            self.fields["start"].help_text = _("%(space)s is closed that day.") % {
+                "space": space_name
+            }
+        for name, offered in zip(("start", "end"), opening_choices(ranges), strict=True):
+            value = self[name].value()
+            if value and value not in {v for v, _label in offered}:
+                offered = [c for c in self.fields[name].choices if c[0] == value] + offered
+            self.fields[name].widget.choices = offered
 
     def clean(self):
         cleaned = super().clean()

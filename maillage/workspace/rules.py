@@ -88,6 +88,16 @@ def within_opening(
     return any(minutes_of(a) <= start_min and end_min <= minutes_of(b) for a, b in ranges)
 
 
+def closing_minute(ranges: Sequence[tuple[str, str]]) -> int | None:
+    """When a day's last opening range ends, in minutes since local midnight (None: closed)."""
+    return max((minutes_of(b) for _a, b in ranges), default=None)
+
+
+def open_at(ranges: Sequence[tuple[str, str]], minute: int) -> bool:
+    """Whether minute `minute` of the local day falls inside one of its opening ranges."""
+    return any(minutes_of(a) <= minute < minutes_of(b) for a, b in ranges)
+
+
 def on_slot(value: dt.datetime, tz: zoneinfo.ZoneInfo) -> bool:
     local = utc(value).astimezone(tz)
     return local.second == 0 and local.microsecond == 0 and local.minute % SLOT_MINUTES == 0

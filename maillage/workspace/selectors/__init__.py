@@ -28,7 +28,10 @@ from maillage.workspace.selectors.common import (
 )
 from maillage.workspace.selectors.presence import (
     HereToday,
+    checkin_is_present,
+    closing_time,
     here_today,
+    member_checkin_card,
     member_checkin_today,
     member_guests,
     member_home,
@@ -64,6 +67,8 @@ __all__ = [
     "Window",
     "book_href",
     "booking_estimate",
+    "checkin_is_present",
+    "closing_time",
     "company_statement",
     "day_calendar",
     "free_resources",
@@ -71,6 +76,7 @@ __all__ = [
     "local",
     "member_allowance",
     "member_cancelled_bookings",
+    "member_checkin_card",
     "member_checkin_today",
     "member_guests",
     "member_home",

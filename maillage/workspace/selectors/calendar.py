@@ -254,7 +254,10 @@ def _line_blocks(
                 kind = "full"
             else:
                 kind = "free"
+            # A past run is one block, however many seats were taken along it.
             seats_free = resource.seats - len(taken) if resource.seats > 1 else None
+            if kind == "past":
+                seats_free = None
             previous = segments[-1] if segments else None
             if (
                 previous is not None

@@ -1,4 +1,12 @@
-"""Check-ins, guests, who is here today."""
+"""Check-ins, guests, who is here today.
+
+Who is here *now* and who came *today* differ: people forget to check out, and nothing checks
+them out at closing (a made-up departure time would be worse than none). So an open check-in
+counts as present only until the space closes that day (the end of its last opening range);
+one the front desk opened after closing counts until midnight. After that the person has
+stopped being "here now", but the day's visit stays what it is: a day at the space for the
+allowances, and a visit of today for the directory's "here today" filter.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +14,89 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from maillage.core.models import Member, Space
+from maillage.workspace import rules
 from maillage.workspace.models import (
     Booking,
     CheckIn,
+    CheckInVia,
     Guest,
 )
 from maillage.workspace.selectors.common import (
     _day_bounds,
+    local,
     today_in,
 )
 
 # --- check-ins and who is here ---------------------------------------------------------------
 
 
+def closing_time(space: Space, day: dt.date) -> dt.datetime | None:
+    """When `space` closes on local `day` (the end of its last opening range), or None when
+    its weekly hours say it is closed that day."""
+    minute = rules.closing_minute(space.hours_on(day.weekday()))
+    if minute is None:
+        return None
+    if minute >= 1440:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=space.tz)
+    return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=space.tz)
+
+
+def _present_since(space: Space, now: dt.datetime) -> dt.datetime | None:
+    """The earliest check-in time that still counts as present at `now` (None: any)."""
+    day = today_in(space, now)
+    closes = closing_time(space, day)
+    if closes is not None and now < closes:
+        return None
+    return closes or _day_bounds(space, day)[0]
+
+
+def _present_q(space: Space, now: dt.datetime) -> Q:
+    q = Q(space=space, day=today_in(space, now), checked_out_at__isnull=True)
+    since = _present_since(space, now)
+    return q if since is None else q & Q(checked_in_at__gte=since, via=CheckInVia.DESK)
+
+
+def _still_present(checkin: CheckIn, since: dt.datetime | None) -> bool:
+    if since is None:
+        return True
+    return checkin.via == CheckInVia.DESK and checkin.checked_in_at >= since
+
+
+def checkin_is_present(checkin: CheckIn, now: dt.datetime | None = None) -> bool:
+    """Whether an open check-in still means "here now" (see the module's docstring)."""
+    now = now or timezone.now()
+    if not checkin.is_open or checkin.day != today_in(checkin.space, now):
+        return False
+    return _still_present(checkin, _present_since(checkin.space, now))
+
+
 def member_checkin_today(member: Member, now: dt.datetime | None = None) -> CheckIn | None:
+    """The member's check-in of today, with `is_present` set (False once the space closed)."""
+    now = now or timezone.now()
     day = today_in(member.home_space, now)
-    return CheckIn.objects.filter(member=member, day=day).select_related("space").first()
+    checkin = CheckIn.objects.filter(member=member, day=day).select_related("space").first()
+    if checkin is not None:
+        checkin.is_present = checkin_is_present(checkin, now)
+        checkin.closes_at = closing_time(checkin.space, checkin.day)
+    return checkin
+
+
+def member_checkin_card(member: Member, now: dt.datetime | None = None) -> dict:
+    """What the home page's check-in card shows: today's check-in, and whether the member may
+    check in now (their space open at this hour, as `checkin_open` requires) (1 query)."""
+    now = now or timezone.now()
+    space = member.home_space
+    moment = local(now, space)
+    ranges = space.hours_on(moment.weekday())
+    return {
+        "checkin": member_checkin_today(member, now),
+        "checkin_open_now": rules.open_at(ranges, moment.hour * 60 + moment.minute),
+        "checkin_hours": ", ".join(f"{a}–{b}" for a, b in ranges),
+    }
 
 
 @dataclass
@@ -32,7 +104,9 @@ class HereToday:
     space: Space
     day: dt.date
     present: list[CheckIn]
-    left: list[CheckIn]
+    left: list[CheckIn]  # checked out
+    unclosed: list[CheckIn]  # never checked out, and the space has closed since
+    closes: dt.datetime | None
     guests: list[Guest]
     bookings: list[Booking]
 
@@ -40,9 +114,15 @@ class HereToday:
     def count(self) -> int:
         return len(self.present)
 
+    @property
+    def came_and_left(self) -> int:
+        return len(self.left) + len(self.unclosed)
+
 
 def here_today(space: Space, now: dt.datetime | None = None) -> HereToday:
-    """Who checked in at `space` today, who left, the day's guests and bookings (3 queries)."""
+    """Who checked in at `space` today and is here now, who left (or stayed checked in past
+    closing), the day's guests and bookings (3 queries)."""
+    now = now or timezone.now()
     day = today_in(space, now)
     checkins = list(
         CheckIn.objects.filter(space=space, day=day)
@@ -60,31 +140,38 @@ def here_today(space: Space, now: dt.datetime | None = None) -> HereToday:
         .select_related("resource", "member__user")
         .order_by("starts_at", "resource__name")
     )
+    since = _present_since(space, now)
+    present = [c for c in checkins if c.is_open and _still_present(c, since)]
     return HereToday(
         space,
         day,
-        present=[c for c in checkins if c.is_open],
+        present=present,
         left=[c for c in checkins if not c.is_open],
+        unclosed=[c for c in checkins if c.is_open and c not in present],
+        closes=closing_time(space, day),
         guests=guests,
         bookings=bookings,
     )
 
 
 def present_member_ids(space: Space, now: dt.datetime | None = None) -> QuerySet:
-    """Members checked in at `space` today and not checked out: the "here today" filter."""
+    """Members checked in at `space` today and not checked out: the directory's "here today"
+    filter. Closing time does not end the day's visit here (unlike `spaces_here_counts`)."""
     return CheckIn.objects.filter(
         space=space, day=today_in(space, now), checked_out_at__isnull=True
     ).values("member_id")
 
 
 def spaces_here_counts(spaces: Sequence[Space], now: dt.datetime | None = None) -> dict[int, int]:
-    """How many people are checked in right now at each space (1 query)."""
-    days = {today_in(s, now) for s in spaces}
-    rows = (
-        CheckIn.objects.filter(space__in=spaces, day__in=days, checked_out_at__isnull=True)
-        .values("space")
-        .annotate(n=Count("pk"))
-    )
+    """How many people are here right now at each space: checked in today, not checked out,
+    and the space not closed since (1 query)."""
+    if not spaces:
+        return {}
+    now = now or timezone.now()
+    present = Q(pk__in=[])
+    for space in spaces:
+        present |= _present_q(space, now)
+    rows = CheckIn.objects.filter(present).values("space").annotate(n=Count("pk"))
     return {row["space"]: row["n"] for row in rows}
 
 
@@ -102,15 +189,19 @@ def member_home(member: Member, now: dt.datetime | None = None) -> dict:
     from maillage.workspace.selectors.calendar import member_upcoming_bookings
     from maillage.workspace.selectors.statements import member_allowance
 
+    card = member_checkin_card(member, now)
     return {
-        "ws_checkin": member_checkin_today(member, now),
+        "ws_checkin": card["checkin"],
+        "checkin_open_now": card["checkin_open_now"],
+        "checkin_hours": card["checkin_hours"],
         "ws_upcoming": member_upcoming_bookings(member, limit=3, now=now),
         "ws_allowance": member_allowance(member, now),
     }
 
 
 def staff_home(spaces: Sequence[Space], now: dt.datetime | None = None) -> dict:
-    """Who is here today in each of the staff member's spaces (2 queries)."""
+    """Who is here now in each of the staff member's spaces, and the day's guests (2 queries)."""
+    now = now or timezone.now()
     spaces = list(spaces)
     here = spaces_here_counts(spaces, now)
     days = {today_in(s, now) for s in spaces}

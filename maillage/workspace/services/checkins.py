@@ -5,6 +5,11 @@ access day of the member's plan; beyond the plan's access days (or without a pla
 pause) the day is recorded as billable, like a day pass. Checking out closes the day; checking
 in again the same day reopens it without counting a second day.
 
+Members check themselves in (button, QR code) only while the space is open, within its
+opening ranges of the day, like the badge on their home page says; plans carry no
+"round the clock" access. The front desk may check someone in outside the hours (an early
+arrival, an evening the team hosts), as it may add a day beyond a strict plan.
+
 The entrance QR code carries a token that is an HMAC of the space and the local date, so it
 changes every day and cannot be made up: `checkin_token_check` tells a forged code (or
 yesterday's) from today's.
@@ -92,6 +97,19 @@ def _already_message(checkin: CheckIn, space: Space) -> str:
     return _("You already checked in at %(space)s at %(time)s.") % values
 
 
+def _refuse_outside_hours(space: Space, now: dt.datetime) -> None:
+    moment = _local(now, space)
+    ranges = space.hours_on(moment.weekday())
+    if rules.open_at(ranges, moment.hour * 60 + moment.minute):
+        return
+    if not ranges:
+        raise DomainError(_("%(space)s is closed today.") % {"space": space.name})
+    raise DomainError(
+        _("%(space)s is closed at this hour: it is open today %(hours)s.")
+        % {"space": space.name, "hours": ", ".join(f"{a}–{b}" for a, b in ranges)}
+    )
+
+
 @transaction.atomic
 def checkin_open(
     *,
@@ -112,6 +130,7 @@ def checkin_open(
         raise DomainError(_("Only members of this community can check in here."))
     if via not in CheckInVia.values:
         raise ValueError(f"Unknown check-in channel {via!r}.")
+    desk = by is not None and by.is_staff and by.operator_id == space.operator_id
     day = _local(now, space).date()
     existing = (
         CheckIn.objects.select_for_update(of=("self",))
@@ -122,17 +141,20 @@ def checkin_open(
     if existing is not None:
         if existing.is_open:
             raise AlreadyCheckedIn(_already_message(existing, space), checkin=existing)
+        if not desk:
+            _refuse_outside_hours(space, now)
         existing.checked_out_at = None
         existing.save(update_fields=["checked_out_at"])
         return existing
     closed = ClosedDay.objects.filter(space=space, date=day).first()
     if closed is not None or not space.hours_on(day.weekday()):
         raise DomainError(_("%(space)s is closed today.") % {"space": space.name})
+    if not desk:
+        _refuse_outside_hours(space, now)
 
     allowance = allowance_for(member, day, lock=True)
     left = allowance.access_days_left
     billable = left is not None and left <= 0
-    desk = by is not None and by.is_staff and by.operator_id == space.operator_id
     if billable and allowance.membership is not None and not allowance.allows_overage and not desk:
         raise DomainError(
             _(

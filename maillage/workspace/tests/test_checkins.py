@@ -281,3 +281,114 @@ def test_it_checks_a_member_in_and_out_at_the_front_desk(login, personas, ws, op
     client.post(f"/staff/frontdesk/checkins/{checkin.pk}/checkout/")
     checkin.refresh_from_db()
     assert checkin.checked_out_at is not None
+
+
+# --- present now, after closing, and checking in outside the hours ----------------------------
+
+
+def test_it_stops_counting_a_forgotten_check_in_as_present_once_the_space_closed(
+    personas, ws, monday
+):
+    space = personas.filature  # open 08:30–19:00
+    services.checkin_open(member=personas.ines, space=space, now=at(space, monday, "08:52"))
+    before, after = at(space, monday, "18:55"), at(space, monday, "21:20")
+    assert [c.member for c in selectors.here_today(space, before).present] == [personas.ines]
+    assert selectors.spaces_here_counts([space], before) == {space.pk: 1}
+    here = selectors.here_today(space, after)
+    assert (here.present, [c.member for c in here.unclosed], here.count) == ([], [personas.ines], 0)
+    assert selectors.spaces_here_counts([space, personas.quai], after) == {}
+    assert selectors.staff_home([space], after)["ws_here_total"] == 0
+    # The day's visit still counts: "here today" in the directory, and an access day.
+    ids = selectors.present_member_ids(space, after).values_list("member_id", flat=True)
+    assert list(ids) == [personas.ines.pk]
+    assert selectors.member_allowance(personas.ines, now=after).access_days_used == 1
+    assert CheckIn.objects.get().checked_out_at is None  # nothing made up a departure time
+
+
+def test_it_counts_someone_the_front_desk_checks_in_after_closing_until_midnight(
+    personas, ws, monday
+):
+    space = personas.filature
+    services.checkin_open(
+        member=personas.ines, space=space, via="desk", by=personas.malik,
+        now=at(space, monday, "19:30"),
+    )  # fmt: skip
+    # A member's own check-in after closing (made before members were refused) does not count.
+    CheckIn.objects.create(
+        member=personas.hugo, space=space, day=monday, checked_in_at=at(space, monday, "20:00")
+    )
+    assert selectors.spaces_here_counts([space], at(space, monday, "22:00")) == {space.pk: 1}
+    here = selectors.here_today(space, at(space, monday, "22:00"))
+    assert ([c.member for c in here.present], [c.member for c in here.unclosed]) == (
+        [personas.ines],
+        [personas.hugo],
+    )
+    checkin = CheckIn.objects.get(member=personas.ines)
+    assert selectors.checkin_is_present(checkin, at(space, monday, "23:59"))
+    tuesday = monday + dt.timedelta(days=1)
+    assert not selectors.checkin_is_present(checkin, at(space, tuesday, "09:00"))
+
+
+def test_it_refuses_a_member_check_in_outside_the_hours_but_the_front_desk_may(
+    personas, ws, monday
+):
+    space = personas.filature
+    with pytest.raises(DomainError, match="closed at this hour: it is open today 08:30–19:00"):
+        services.checkin_open(member=personas.ines, space=space, now=at(space, monday, "07:45"))
+    assert not CheckIn.objects.exists()
+    by_desk = services.checkin_open(
+        member=personas.ines, space=space, via="desk", by=personas.malik,
+        now=at(space, monday, "07:45"),
+    )  # fmt: skip
+    assert by_desk.registered_by == personas.malik
+
+
+def test_it_refuses_to_reopen_a_members_day_after_closing(personas, ws, monday):
+    space = personas.filature
+    services.checkin_open(member=personas.ines, space=space, now=at(space, monday, "09:00"))
+    services.checkin_close(member=personas.ines, now=at(space, monday, "18:00"))
+    with pytest.raises(DomainError, match="closed at this hour"):
+        services.checkin_open(member=personas.ines, space=space, now=at(space, monday, "20:00"))
+    assert not CheckIn.objects.get().is_open
+
+
+def _card(member, now):
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "workspace/partials/checkin_card.html",
+        {**selectors.member_checkin_card(member, now), "member": member},
+    )
+
+
+def test_it_offers_no_check_in_on_the_home_card_while_the_space_is_closed(personas, ws, monday):
+    space = personas.filature
+    closed = _card(personas.ines, at(space, monday, "21:20"))
+    assert "La Filature is closed at this hour: it is open today 08:30–19:00." in closed
+    assert "Closed now" in closed and 'action="/checkin/"' not in closed
+    assert 'action="/checkin/"' in _card(personas.ines, at(space, monday, "10:00"))
+    saturday = monday + dt.timedelta(days=5)
+    assert "La Filature is closed today." in _card(personas.ines, at(space, saturday, "10:00"))
+
+
+def test_it_tells_a_member_who_did_not_check_out_that_the_space_has_closed(personas, ws, monday):
+    space = personas.filature
+    services.checkin_open(member=personas.ines, space=space, now=at(space, monday, "08:52"))
+    assert "You are here" in _card(personas.ines, at(space, monday, "18:00"))
+    card = _card(personas.ines, at(space, monday, "21:20"))
+    assert "You checked in at 08:52; La Filature closed at 19:00." in card
+    assert "You are here" not in card and 'action="/checkout/"' not in card
+
+
+def test_it_labels_the_front_desk_check_out_as_an_action_on_that_person(
+    login, personas, ws, open_all_week
+):
+    from django.utils import translation
+
+    services.checkin_open(member=personas.ines, space=open_all_week)
+    page = login(personas.malik).get(f"/staff/frontdesk/?space={open_all_week.pk}")
+    html = page.content.decode()
+    assert 'aria-label="Check Ines Moreau out">Check them out</button>' in html
+    with translation.override("fr"):
+        assert translation.gettext("Check them out") == "Pointer son départ"
+        assert translation.gettext("Check out") == "Pointer mon départ"  # the member's own

@@ -4,6 +4,7 @@ calendars (page and htmx partial), finding a free room, staff pages for resource
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -228,3 +229,86 @@ def test_it_cuts_a_rooms_day_into_closed_past_free_and_booked_runs():
         ("closed", "12:00", "14:00"),
         ("free", "14:00", "19:00"),
     ]
+
+
+# --- the day calendar: short blocks, past time; the form's times -------------------------------
+
+
+def _rows(personas, day, now=None, staff=False):
+    from maillage.workspace import selectors
+    from maillage.workspace.views.timeline import day_rows
+
+    viewer = personas.malik if staff else personas.ines
+    calendar = selectors.day_calendar(
+        space=personas.filature, day=day, viewer_record=viewer, now=now
+    )
+    return str(day_rows(calendar, staff=staff))
+
+
+def test_it_titles_booked_blocks_and_shows_short_ones_readably(personas, ws, day):
+    space = personas.filature
+    for resource, start, end in [
+        (ws.jacquard, "10:00", "10:30"), (ws.canuts, "11:15", "12:00"), (ws.booth, "09:00", "11:00"),
+    ]:  # fmt: skip
+        services.booking_create(
+            resource=resource, member=personas.hugo,
+            starts_at=at(space, day, start), ends_at=at(space, day, end),
+        )  # fmt: skip
+    rows = _rows(personas, day)
+    # 30 minutes: the start time only; 45: the word and the start; 2 hours: all of it.
+    assert re.search(r'rc-busy rc-tiny" style="[^"]*" title="Booked · 10:00–10:30">', rows)
+    assert '<span aria-hidden="true">10:00</span></div>' in rows
+    assert 'title="Booked · 11:15–12:00"' in rows
+    assert '<span aria-hidden="true">Booked</span><span aria-hidden="true">11:15</span>' in rows
+    assert '<span aria-hidden="true">09:00–11:00</span>' in rows
+    # Each one says everything to a screen reader.
+    assert '<span class="visually-hidden">Booked · 11:15–12:00</span>' in rows
+    staff = _rows(personas, day, staff=True)
+    assert 'title="Hugo' in staff and "· 10:00–10:30" in staff
+
+
+def test_it_shows_todays_past_hours_as_past_and_not_bookable(personas, ws, open_all_week):
+    from maillage.workspace import selectors
+
+    today = selectors.today_in(open_all_week)
+    rows = _rows(personas, today, now=at(open_all_week, today, "14:07"))
+    jacquard = next(r for r in rows.split('<div class="rc-row">') if "Salle Jacquard" in r)
+    assert 'class="rc-b rc-past"' in jacquard and 'title="Past: no longer bookable"' in jacquard
+    starts = re.findall(r";start=(\d\d:\d\d)", jacquard)
+    assert starts and min(starts) == "14:00"  # the quarter under way may still be booked
+
+
+def _options(html, field):
+    select = re.search(rf'<select name="{field}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_it_offers_only_the_opening_hours_of_the_day_on_the_form(login, personas, ws, day):
+    client = login(personas.ines)
+    page = client.get(f"/bookings/new/?resource={ws.jacquard.pk}&day={day:%Y-%m-%d}")
+    html = page.content.decode()
+    starts, ends = _options(html, "start"), _options(html, "end")
+    assert (starts[0], starts[-1], len(starts)) == ("08:30", "18:45", 42)
+    assert (ends[0], ends[-1]) == ("08:45", "19:00")
+    # A time outside the hours still reaches the service, which says why it is refused.
+    response = client.post("/bookings/new/", form(ws.jacquard, day, "07:00", "08:00"))
+    assert "the booking must fit within these hours" in response.content.decode()
+    assert _options(response.content.decode(), "start")[0] == "07:00"
+
+
+def test_it_redraws_the_form_times_when_the_space_or_weekday_changes(login, personas, ws, day):
+    personas.quai.opening_hours = {"tue": [["07:00", "22:00"]]}
+    personas.quai.save(update_fields=["opening_hours"])
+    client = login(personas.ines)
+    page = client.get(f"/bookings/new/?resource={ws.jacquard.pk}&day={day:%Y-%m-%d}")
+    key = next(
+        line.split('value="')[1].split('"')[0]
+        for line in page.content.decode().splitlines()
+        if 'name="hours"' in line
+    )
+    same = client.get("/bookings/new/estimate/", {**form(ws.jacquard, day), "hours": key})
+    assert "hx-swap-oob" not in same.content.decode()
+    other = client.get("/bookings/new/estimate/", {**form(ws.panorama, day), "hours": key})
+    html = other.content.decode()
+    assert 'id="booking-times" class="form-row-contents" hx-swap-oob="true"' in html
+    assert _options(html, "start")[0] == "07:00" and _options(html, "end")[-1] == "22:00"

@@ -246,27 +246,45 @@ def booking_new(request: HttpRequest) -> HttpResponse:
             return redirect("booking_detail", booking_id=first.pk)
     elif request.method == "POST":
         status = 400
-    quote = _quote(request, record, form)
-    return render(
-        request, "workspace/booking_new.html", {"form": form, "quote": quote, "record": record},
-        status=status,
-    )  # fmt: skip
+    chosen = _chosen(form, record)
+    context = {
+        "form": form,
+        "quote": _quote(request, record, form, chosen),
+        "record": record,
+        "hours_key": _offer_times(form, chosen[1], chosen[2]),
+    }
+    return render(request, "workspace/booking_new.html", context, status=status)
 
 
-def _quote(request: HttpRequest, record, form: BookingForm) -> dict | None:
-    """The chosen resource and what the booking would cost (for the aside of the form)."""
+def _chosen(form: BookingForm, record) -> tuple:
+    """The resource (or None), space and day the form is about, as filled in so far."""
     source = form.data if form.is_bound else form.initial
     resource_id = _int(str(source.get("resource") or ""))
-    if resource_id is None:
-        return None
-    resource = (
-        form.fields["resource"].queryset.filter(pk=resource_id).select_related("space").first()
-    )
+    resource = None
+    if resource_id is not None:
+        resource = (
+            form.fields["resource"].queryset.filter(pk=resource_id).select_related("space").first()
+        )
+    space = resource.space if resource is not None else record.home_space
+    return resource, space, _date(str(source.get("day") or ""), selectors.today_in(space))
+
+
+def _offer_times(form: BookingForm, space, day: dt.date) -> str:
+    """Offer the times of the space's opening hours that day; returns what they depend on
+    (the form sends it back, so that the aside redraws the time fields only when it changes)."""
+    ranges = space.hours_on(day.weekday())
+    form.offer_times(ranges, space_name=space.name)
+    return f"{space.pk}:" + ",".join(f"{a}-{b}" for a, b in ranges)
+
+
+def _quote(request: HttpRequest, record, form: BookingForm, chosen=None) -> dict | None:
+    """The chosen resource and what the booking would cost (for the aside of the form)."""
+    source = form.data if form.is_bound else form.initial
+    resource, _space, day = chosen or _chosen(form, record)
     if resource is None:
         return None
     quote = {"resource": resource}
     try:
-        day = _date(str(source.get("day") or ""), selectors.today_in(resource.space))
         starts_at, ends_at = services.booking_interval(
             space=resource.space,
             day=day,
@@ -286,9 +304,16 @@ def booking_quote(request: HttpRequest) -> HttpResponse:
     """The aside of the booking form, refreshed by htmx as the form changes."""
     record = access.current_record(request.viewer)
     form = _booking_form(request, record, request.GET)
-    return render(
-        request, "workspace/partials/booking_quote.html", {"quote": _quote(request, record, form)}
-    )
+    chosen = _chosen(form, record)
+    hours_key = _offer_times(form, chosen[1], chosen[2])
+    context = {
+        "quote": _quote(request, record, form, chosen),
+        "form": form,
+        "hours_key": hours_key,
+        # Another space or weekday: redraw the time fields with its opening hours (out of band).
+        "redraw_times": request.GET.get("hours") != hours_key,
+    }
+    return render(request, "workspace/partials/booking_quote.html", context)
 
 
 @login_required

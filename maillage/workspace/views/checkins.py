@@ -23,7 +23,7 @@ def _answer(request: HttpRequest, record, level: int, text: str) -> HttpResponse
             request,
             "workspace/partials/checkin_card.html",
             {
-                "checkin": selectors.member_checkin_today(record),
+                **selectors.member_checkin_card(record),
                 "member": record,
                 "notice": text,
                 "notice_level": messages.DEFAULT_TAGS[level],

@@ -46,7 +46,8 @@ def frontdesk(request: HttpRequest) -> HttpResponse:
     record = core_access.staff_record(request.viewer)
     space, spaces = _space(request, record)
     here = selectors.here_today(space)
-    present = {c.member_id for c in here.present}
+    # Someone still checked in from the morning cannot be checked in a second time today.
+    present = {c.member_id for c in here.present + here.unclosed}
     context = {
         "space": space,
         "spaces": spaces,

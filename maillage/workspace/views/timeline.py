@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from maillage.workspace.selectors import DayCalendar
 
@@ -22,12 +22,30 @@ def _detail_url_prefix() -> str:
     return reverse("booking_detail", args=[0]).removesuffix("0/")
 
 
+def _size(minutes: int) -> str:
+    """The CSS class of a booked block too narrow for its whole text."""
+    if minutes <= 30:
+        return " rc-tiny"
+    if minutes < 90:
+        return " rc-short"
+    return ""
+
+
+def _visible(label: str, when: str, size: str) -> str:
+    """What a booked block shows (its title says it all): a tiny one only its start time."""
+    if size == " rc-tiny":
+        return f'<span aria-hidden="true">{when}</span>'
+    return f'<span aria-hidden="true">{label}</span><span aria-hidden="true">{when}</span>'
+
+
 def day_rows(calendar: DayCalendar, *, staff: bool) -> SafeString:
     detail = _detail_url_prefix()
     week = reverse("booking_week", args=[0]).removesuffix("0/")
     book_label = _("Book %(resource)s: free from %(start)s to %(end)s")
     week_title = _("The week of")
     you, booked, full = escape(_("You")), escape(_("Booked")), escape(_("Full"))
+    past = escape(pgettext("calendar time", "Past"))
+    past_title = escape(_("Past: no longer bookable"))
     kind_labels = {}
     now = ""
     if calendar.now_percent is not None:
@@ -55,42 +73,60 @@ def day_rows(calendar: DayCalendar, *, staff: bool) -> SafeString:
         for b in line.blocks:
             span = f"grid-column: {b.col_start} / {b.col_end}"
             times = f"{b.start_label}–{b.end_label}"
+            # A booked block shows what fits (a short one: its start time only); its title
+            # (and, for screen readers, a hidden copy) carries the whole text.
+            size, when = _size(b.end - b.start), times
+            if size:
+                when = b.start_label
             if b.kind == "free":
                 label = escape(book_label % {"resource": r.name, "start": b.start_label,
                                              "end": b.end_label})  # fmt: skip
                 if b.seats_free:
                     inner = escape(ngettext("%(n)d free", "%(n)d free", b.seats_free)
                                    % {"n": b.seats_free})  # fmt: skip
-                    css, visible = "rc-seats", f'<span aria-hidden="true">{inner}</span>'
+                    shown = inner if b.end - b.start >= 60 else str(b.seats_free)
+                    css, extra = "rc-seats", f' title="{inner}"'
+                    visible = f'<span aria-hidden="true">{shown}</span>'
                 else:
-                    css, visible = "rc-free", '<span class="rc-plus" aria-hidden="true">+</span>'
+                    css, extra = "rc-free", ""
+                    visible = '<span class="rc-plus" aria-hidden="true">+</span>'
                 blocks.append(
-                    f'<a class="rc-b {css}" href="{escape(b.href)}" style="{span}" '
+                    f'<a class="rc-b {css}" href="{escape(b.href)}" style="{span}"{extra} '
                     f'data-start="{b.start}" data-end="{b.end}">'
                     f'<span class="visually-hidden">{label}</span>{visible}</a>'
                 )
             elif b.kind == "mine":
                 title = f" · {escape(b.label)}" if b.label else ""
                 blocks.append(
-                    f'<a class="rc-b rc-mine" href="{detail}{b.booking.pk}/" style="{span}" '
-                    f'title="{times}"><span><strong>{you}</strong>{title}</span>'
-                    f"<span>{times}</span></a>"
+                    f'<a class="rc-b rc-mine{size}" href="{detail}{b.booking.pk}/" style="{span}" '
+                    f'title="{you}{title} · {times}">'
+                    f'<span class="visually-hidden">{you}{title} · {times}</span>'
+                    f"{_visible(f'<strong>{you}</strong>{title}', when, size)}</a>"
                 )
             elif b.kind == "busy" and staff:
                 who = escape(b.label)
                 blocks.append(
-                    f'<a class="rc-b rc-busy" href="{detail}{b.booking.pk}/" style="{span}" '
-                    f'title="{who} {times}"><span><strong>{who}</strong></span>'
-                    f"<span>{times}</span></a>"
+                    f'<a class="rc-b rc-busy{size}" href="{detail}{b.booking.pk}/" style="{span}" '
+                    f'title="{who} · {times}"><span class="visually-hidden">{who} · {times}</span>'
+                    f"{_visible(f'<strong>{who}</strong>', when, size)}</a>"
                 )
             elif b.kind == "busy":
                 blocks.append(
-                    f'<div class="rc-b rc-busy" style="{span}" title="{booked} {times}">'
-                    f"<span>{booked}</span><span>{times}</span></div>"
+                    f'<div class="rc-b rc-busy{size}" style="{span}" title="{booked} · {times}">'
+                    f'<span class="visually-hidden">{booked} · {times}</span>'
+                    f"{_visible(booked, when, size)}</div>"
                 )
             elif b.kind == "full":
-                blocks.append(f'<div class="rc-b rc-full" style="{span}"><span>{full}</span></div>')
-            else:  # past, closed
+                blocks.append(
+                    f'<div class="rc-b rc-full{size}" style="{span}" title="{full} · {times}">'
+                    f"<span>{full}</span></div>"
+                )
+            elif b.kind == "past":
+                blocks.append(
+                    f'<div class="rc-b rc-past" style="{span}" title="{past_title}">'
+                    f'<span aria-hidden="true">{past}</span></div>'
+                )
+            else:  # closed
                 blocks.append(
                     f'<div class="rc-b rc-{b.kind}" style="{span}" aria-hidden="true"></div>'
                 )
