@@ -62,11 +62,7 @@ def render(report: reports.Report) -> bytes:
     doc.set_font("Helvetica", "B", 20)
     doc.multi_cell(width, 9, plain(_("Community report")), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", size=12)
-    period = _("%(scope)s, from %(start)s to %(end)s") % {
-        "scope": report.scope_name,
-        "start": formats.date_format(report.start, "j F Y"),
-        "end": formats.date_format(report.end, "j F Y"),
-    }
+    period = _("%(scope)s, %(period)s") % {"scope": report.scope_name, "period": report.period_text}
     doc.multi_cell(width, 6, plain(period), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", size=9)
     doc.set_text_color(90, 90, 90)
@@ -100,41 +96,49 @@ def _indicator(doc: FPDF, series: reports.Series, width: float) -> None:
     doc.set_font("Helvetica", size=9)
     doc.multi_cell(width, 4.5, plain(series.definition), new_x="LMARGIN", new_y="NEXT")
     doc.set_text_color(90, 90, 90)
-    doc.multi_cell(
-        width,
-        4.5,
-        plain(f"{_('Formula')}: {series.indicator.formula} (v{series.indicator.version})"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    numbers = {"version": series.indicator.version, "n": series.indicator.min_cohort}
+    if series.formula_text is not None:
+        formula = _(
+            "How it is computed: %(formula)s. Version %(version)s; withheld below %(n)s members."
+        ) % {"formula": series.formula_text, **numbers}
+    else:
+        formula = _(
+            "Technical formula: %(formula)s. Version %(version)s; withheld below %(n)s members."
+        ) % {"formula": series.indicator.formula, **numbers}
+    doc.multi_cell(width, 4.5, plain(formula), new_x="LMARGIN", new_y="NEXT")
     doc.set_text_color(0, 0, 0)
     doc.set_font("Helvetica", size=10)
     if series.latest is not None:
-        start, value, hidden, _cohort = series.latest
         doc.set_font("Helvetica", "B", 11)
-        doc.multi_cell(
-            width,
-            6,
-            plain(
-                f"{reports.period_label(series.indicator, start)}: "
-                f"{reports.show(series.indicator, value, hidden)}"
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        line = _pair(series.latest_period, series.latest_text)
+        doc.multi_cell(width, 6, plain(line), new_x="LMARGIN", new_y="NEXT")
         doc.set_font("Helvetica", size=9)
         if series.chart is not None:
             _chart(doc, series, width)
-        line = "   ".join(f"{label}: {text}" for label, text in series.rows)
+        line = "   ".join(_pair(label, text) for label, text in series.rows)
         doc.multi_cell(width, 4.5, plain(line), new_x="LMARGIN", new_y="NEXT")
+    elif (table := series.breakdown_table) is not None:
+        doc.set_font("Helvetica", size=9)
+        for label, cells in table.rows:
+            values = ", ".join(
+                f"{column} {text}" for column, text in zip(table.columns, cells, strict=True)
+            )
+            doc.multi_cell(width, 4.5, plain(_pair(label, values)), new_x="LMARGIN", new_y="NEXT")
+        doc.set_text_color(90, 90, 90)
+        doc.multi_cell(
+            width, 4.5, plain(_("“·”: too few members to show.")), new_x="LMARGIN", new_y="NEXT"
+        )
+        doc.set_text_color(0, 0, 0)
     elif series.breakdowns:
         doc.set_font("Helvetica", size=9)
-        line = "   ".join(
-            f"{key}: {reports.show(series.indicator, value, hidden)}"
-            for key, value, hidden in series.breakdowns
-        )
+        line = "   ".join(_pair(label, text) for label, text in series.breakdown_rows)
         doc.multi_cell(width, 4.5, plain(line), new_x="LMARGIN", new_y="NEXT")
     doc.ln(4)
+
+
+def _pair(label: str, value: str) -> str:
+    """ "Nov. 2026: 108" ("nov. 2026 : 108" in French)."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 def _chart(doc: FPDF, series: reports.Series, width: float) -> None:
@@ -161,7 +165,8 @@ def _chart(doc: FPDF, series: reports.Series, width: float) -> None:
         if previous is not None:
             doc.line(*previous, *point)
         previous = point
-    for x, label, _anchor in chart.labels:
-        doc.set_xy(x0 + x * sx - 10, y0 + (chart.bottom + 4) * sy)
-        doc.cell(20, 4, plain(label), align="C")
+    for x, label, anchor in chart.labels:
+        left = {"start": 0, "end": 20}.get(anchor, 10)
+        doc.set_xy(x0 + x * sx - left, y0 + (chart.bottom + 4) * sy)
+        doc.cell(20, 4, plain(label), align={"start": "L", "end": "R"}.get(anchor, "C"))
     doc.set_xy(doc.l_margin, y0 + box_h + 4)

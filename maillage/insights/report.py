@@ -5,19 +5,23 @@ CSV and JSON. Reads only `IndicatorValue` (the pre-aggregated table), never the 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
+import math
 from dataclasses import dataclass, field
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from maillage.core.models import Operator, Space
 from maillage.insights import charts
 from maillage.insights import indicators as ind
-from maillage.insights.models import IndicatorValue
+from maillage.insights import offer as offers
+from maillage.insights.models import IndicatorValue, Segment
 
 EXPORT_FIELDS = (
     "indicator_id",
@@ -34,6 +38,61 @@ EXPORT_FIELDS = (
     "computed_at",
 )
 DEFAULT_MONTHS = 12
+CHART_WIDTH, CHART_HEIGHT = 720, 200  # drawn at most this wide: 13 px labels stay 13 px
+CHART_LABEL_SPACING = 100  # at least this much room (chart units) per x-axis label
+
+# How each indicator is computed, in words a reader of the report understands (the registry's
+# `formula` is for the exports). Keyed by (id, version): an indicator whose meaning changed
+# shows its technical formula, labelled as such, until its sentence is written again here.
+FORMULAS = {
+    ("members", 1): gettext_lazy("number of members who had not left at the end of the period"),
+    ("members_by_segment", 1): gettext_lazy(
+        "number of members in each segment at the end of the period"
+    ),
+    ("active_members", 1): gettext_lazy(
+        "number of distinct members with at least one line in the activity ledger other "
+        "than joining"
+    ),
+    ("newcomers", 1): gettext_lazy("number of members who joined during the period"),
+    ("drifting_members", 1): gettext_lazy(
+        "number of members drifting away at the end of the period"
+    ),
+    ("tenant_coworker_conversion", 1): gettext_lazy(
+        "100 × tenants at the start of the quarter who are coworkers at its end ÷ tenants "
+        "at the start of the quarter"
+    ),
+    ("event_participation_rate", 1): gettext_lazy(
+        "100 × members who attended an event ÷ active members"
+    ),
+    ("no_show_rate", 1): gettext_lazy("100 × no-shows ÷ (attendances + no-shows)"),
+    ("host_concentration", 1): gettext_lazy(
+        "the smallest number of people whose contributions add up to at least half of all "
+        "contributions"
+    ),
+    ("introductions_accepted", 1): gettext_lazy("number of introductions accepted"),
+    ("check_in_days", 1): gettext_lazy("number of distinct (member, day) pairs with a check-in"),
+    ("time_to_first_answer", 1): gettext_lazy(
+        "median time, in hours, from an ask being posted to its first answer, over the asks "
+        "posted in the period"
+    ),
+    ("business_declared", 1): gettext_lazy(
+        "sum of the amounts of the business recorded between members in the period"
+    ),
+    ("ties_density", 1): gettext_lazy(
+        "100 × pairs of members who met ÷ possible pairs, n × (n − 1) ÷ 2"
+    ),
+    ("cross_company_ties", 1): gettext_lazy(
+        "100 × ties across two companies ÷ ties whose two members' companies are known"
+    ),
+    ("offer_used_share", 1): gettext_lazy(
+        "100 × the mean, over members, of the parts of the offer used ÷ the parts declared "
+        "and measured"
+    ),
+    ("offer_component_use", 1): gettext_lazy("100 × members who used the part ÷ members"),
+    ("offer_use_by_segment", 1): gettext_lazy(
+        "100 × members of the segment who used the part ÷ members of the segment"
+    ),
+}
 
 
 class PeriodError(ValueError):
@@ -102,8 +161,29 @@ class Series:
         return self.indicator.definition.get(_language(), self.indicator.definition["en"])
 
     @property
+    def formula_text(self) -> str | None:
+        """How the indicator is computed, in the reader's words; None when only the technical
+        formula (`indicator.formula`) describes this version."""
+        text = FORMULAS.get((self.indicator.id, self.indicator.version))
+        return str(text) if text is not None else None
+
+    @property
     def latest(self) -> tuple[dt.date, float | None, bool, int] | None:
         return self.points[-1] if self.points else None
+
+    @property
+    def latest_period(self) -> str:
+        """The latest period in full ("novembre 2026", "T4 2026")."""
+        if not self.points:
+            return ""
+        return period_label(self.indicator, self.points[-1][0], long=True)
+
+    @property
+    def latest_text(self) -> str:
+        if not self.points:
+            return ""
+        _start, value, hidden, _cohort = self.points[-1]
+        return show(self.indicator, value, hidden)
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -112,15 +192,107 @@ class Series:
             for start, v, h, _ in self.points
         ]
 
+    @property
+    def breakdown_rows(self) -> list[tuple[str, str]]:
+        """The latest breakdown as (label, value) rows, in the dashboard's order and words:
+        a segment ("Coworker actif"), a part of the offer ("Salles de réunion"). Keys made of
+        a segment and a part come as `breakdown_table` instead."""
+        if self.breakdown_table is not None:
+            return []
+        rows = sorted(self.breakdowns, key=lambda b: _breakdown_order(b[0]))
+        return [
+            (breakdown_label(key), show(self.indicator, value, hidden))
+            for key, value, hidden in rows
+        ]
 
-def period_label(indicator: ind.Indicator, start: dt.date) -> str:
+    @property
+    def breakdown_table(self) -> BreakdownTable | None:
+        """ "segment:part" breakdowns as a table: a row per part of the offer, a column per
+        segment; a withheld cell reads "·". None for other breakdowns."""
+        pairs = [(key.partition(":"), value, hidden) for key, value, hidden in self.breakdowns]
+        if not pairs or not all(sep for (_seg, sep, _part), _v, _h in pairs):
+            return None
+        segments = sorted({seg for (seg, _s, _p), _v, _h in pairs}, key=_breakdown_order)
+        parts = sorted({part for (_g, _s, part), _v, _h in pairs}, key=_breakdown_order)
+        cells = {(seg, part): (value, hidden) for (seg, _s, part), value, hidden in pairs}
+        rows = []
+        for part in parts:
+            texts = []
+            for seg in segments:
+                value, hidden = cells.get((seg, part), (None, False))
+                texts.append("·" if hidden else show(self.indicator, value, False))
+            rows.append((breakdown_label(part), texts))
+        return BreakdownTable(columns=[breakdown_label(s) for s in segments], rows=rows)
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]  # (row label, cells in column order)
+
+
+def _breakdown_order(key: str) -> tuple[int, str]:
+    """Segments in the dashboard's order, then the parts of the offer in the registry's."""
+    if key in Segment.values:
+        return Segment.values.index(key), key
+    if key in offers.BY_KEY:
+        return len(Segment.values) + [c.key for c in offers.COMPONENTS].index(key), key
+    return 1000, key
+
+
+def breakdown_label(key: str) -> str:
+    """A breakdown key in the reader's words: the segment's label as the dashboard shows it,
+    the part of the offer's name, both for "segment:part", the key itself otherwise."""
+    if key in Segment.values:
+        return capfirst(str(Segment(key).label))
+    if key in offers.BY_KEY:
+        names = offers.BY_KEY[key].name
+        return names.get(_language(), names["en"])
+    segment, sep, part = key.partition(":")
+    if sep and segment in Segment.values and part in offers.BY_KEY:
+        return f"{breakdown_label(segment)} · {breakdown_label(part)}"
+    return key
+
+
+def period_label(indicator: ind.Indicator, start: dt.date, *, long: bool = False) -> str:
+    """A period as a reader names it: "nov. 2026" (or "novembre 2026" when `long`), "T4 2026"."""
     if indicator.window == ind.QUARTER:
-        return (
-            f"T{(start.month - 1) // 3 + 1} {start.year}"
-            if _language() == "fr"
-            else (f"Q{(start.month - 1) // 3 + 1} {start.year}")
-        )
-    return formats.date_format(start, "M Y")
+        return pgettext("quarter, e.g. Q4 2026", "Q%(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    return formats.date_format(start, "F Y" if long else "N Y")
+
+
+def month_range(start: dt.date, end: dt.date) -> str:
+    """ "from December 2025 to November 2026" ("de décembre 2025 à novembre 2026", with the
+    French elision before a vowel: "d'avril 2026 à mars 2027")."""
+    first, last = formats.date_format(start, "F Y"), formats.date_format(end, "F Y")
+    if first[:1].lower() in "aeiouyéèâ":
+        text = pgettext("months, the first one starting with a vowel", "from %(start)s to %(end)s")
+    else:
+        text = pgettext("months", "from %(start)s to %(end)s")
+    return text % {"start": first, "end": last}
+
+
+def thin_labels(
+    chart: charts.LineChart, names: list[str], spacing: float = CHART_LABEL_SPACING
+) -> charts.LineChart:
+    """The chart with x-axis labels far enough apart not to overlap: every n-th of the points'
+    `names`, counted back from the latest (always labelled), n the smallest that leaves
+    `spacing` between two labels."""
+    if len(names) < 2 or len(chart.labels) < 2:
+        return chart
+    first, last_x = chart.labels[0][0], chart.labels[-1][0]  # the first and the last point
+    step = (last_x - first) / (len(names) - 1)
+    every = max(1, math.ceil(spacing / step)) if step > 0 else 1
+    last = len(names) - 1
+    labels = [
+        (round(first + i * step, 1), name, "end" if i == last else "start" if i == 0 else "middle")
+        for i, name in enumerate(names)
+        if (last - i) % every == 0
+    ]
+    return dataclasses.replace(chart, labels=labels)
 
 
 def show(indicator: ind.Indicator, value: float | None, suppressed: bool) -> str:
@@ -145,6 +317,10 @@ class Report:
     @property
     def scope_name(self) -> str:
         return self.space.name if self.space is not None else self.operator.name
+
+    @property
+    def period_text(self) -> str:
+        return month_range(self.start, self.end)
 
 
 def _values(operator: Operator, space: Space | None, start: dt.date, end: dt.date):
@@ -197,10 +373,14 @@ def build(
         else:
             s.points = [(r[2], r[3], r[4], r[5]) for r in found if r[1] == ""]
             if len(s.points) > 1:
-                s.chart = charts.line_chart(
-                    [(period_label(indicator, p[0]), p[1]) for p in s.points],
-                    width=520,
-                    height=160,
+                names = [period_label(indicator, p[0]) for p in s.points]
+                s.chart = thin_labels(
+                    charts.line_chart(
+                        [(name, p[1]) for name, p in zip(names, s.points, strict=True)],
+                        width=CHART_WIDTH,
+                        height=CHART_HEIGHT,
+                    ),
+                    names,
                 )
         series.append(s)
     return Report(operator, space, start, end, series, computed_at)

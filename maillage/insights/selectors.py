@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import formats
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from maillage.core.models import Member, Operator, Space
@@ -20,6 +20,7 @@ from maillage.insights import offer as offers
 from maillage.insights.models import (
     IndicatorValue,
     InsightsState,
+    Level,
     MemberEngagementSnapshot,
     Segment,
 )
@@ -58,6 +59,15 @@ PREVIEW_FIELDS = (
 
 def _language() -> str:
     return (get_language() or "fr")[:2]
+
+
+def long_date(day: dt.date) -> str:
+    """A day in full, the first of a month as French writes it: "1er octobre 2026"."""
+    if day.day == 1:
+        return pgettext("the first day of a month", "1 %(month)s") % {
+            "month": formats.date_format(day, "F Y")
+        }
+    return formats.date_format(day, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,11 @@ class Dashboard:
     @property
     def ready(self) -> bool:
         return self.period_start is not None
+
+    @property
+    def conversion_since(self) -> str:
+        """The day the conversion counts the tenants on, in full ("1er octobre 2026")."""
+        return long_date(self.conversion.period_start) if self.conversion else ""
 
 
 def _values(operator: Operator, space: Space | None) -> QuerySet[IndicatorValue]:
@@ -231,7 +246,7 @@ def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
             )
         )
 
-    labels = [formats.date_format(m.period_start, "M Y") for m in months]
+    labels = [formats.date_format(m.period_start, "N Y") for m in months]
     result.trend = charts.line_chart(
         [(label, m.value) for label, m in zip(labels, months, strict=True)]
     )
@@ -375,18 +390,23 @@ def member_card(member: Member) -> MemberCard | None:
         floor, ceiling = ups[level], ups[nxt]
         to_next = max(0.0, round(ceiling - snapshot.score, 1))
         progress = max(0.0, min(100.0, 100 * (snapshot.score - floor) / (ceiling - floor)))
-    lang = _language()
     return MemberCard(
         level=level,
-        level_name=eng.level_name(level, lang),
+        level_name=level_label(level),
         score=snapshot.score,
-        next_level_name=eng.level_name(nxt, lang) if nxt is not None else None,
+        next_level_name=level_label(nxt) if nxt is not None else None,
         points_to_next=to_next,
         progress=round(progress, 1),
         trend=eng.trend_label(snapshot.trend, config.trend_threshold),
         facts=dict(snapshot.facts),
         day=snapshot.day,
     )
+
+
+def level_label(level: int) -> str:
+    """A level's name from the catalogue, in the inclusive French of the other labels
+    ("ambassadeur·rice"); engagement.py's names are the plain ones its reasons use."""
+    return str(Level(level).label) if level in Level.values else eng.level_name(level, _language())
 
 
 # Where a member goes to try a part of the offer: url names, the first that exists wins.
@@ -396,7 +416,7 @@ NEXT_STEP_URLS = {
     "events": ("event_for_you", "event_list"),
     "asks_and_offers": ("exchange_asks", "exchange_home", "profile_edit_offer_new"),
     "introductions": ("directory",),
-    "opportunities": ("exchange_opportunities", "directory"),
+    "opportunities": ("exchange_preferences", "directory"),
     "network": ("event_list",),
     "guests": ("guest_new",),
 }
@@ -406,7 +426,7 @@ NEXT_STEP_TEXT = {
     "events": gettext_lazy("Come to an event"),
     "asks_and_offers": gettext_lazy("Ask for help, or offer yours"),
     "introductions": gettext_lazy("Meet the other members"),
-    "opportunities": gettext_lazy("Find business among members"),
+    "opportunities": gettext_lazy("Choose the business opportunities you want to receive"),
     "network": gettext_lazy("Work from another of our spaces"),
     "guests": gettext_lazy("Invite a guest"),
 }
