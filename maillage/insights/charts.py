@@ -95,7 +95,7 @@ def line_chart(
     labels = [
         (round(left + i * step, 1), label, "start" if i == 0 else "end" if i == last else "middle")
         for i, (label, _) in enumerate(points)
-        if (i % every == 0 and last - i >= every / 2) or i == last
+        if (i % every == 0 and last - i >= every) or i == last  # the last one never crowded
     ]
     return LineChart(width, height, left, axis_y, path, area, dots, tick_list, labels)
 
