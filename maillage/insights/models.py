@@ -3,6 +3,12 @@
 No page aggregates the raw ledger: `DailyActivityCount` condenses it (one row per member,
 space, local day and kind), `MemberEngagementSnapshot` holds each member's level and segment
 on a day, `IndicatorValue` each indicator's value per operator or space and period.
+
+These three tables are derived: the recompute deletes and rewrites them in bulk (millions of
+rows on a full recompute), from the ledger, whose own foreign keys guarantee the references.
+So their foreign keys are not checked again by the database (`DERIVED`: no constraint, no
+index of their own when a composite index starts with the column). Django still deletes
+their rows with the member, space or operator (on_delete=CASCADE is applied by the ORM).
 """
 
 from __future__ import annotations
@@ -72,14 +78,16 @@ class InsightsState(models.Model):
         return f"insights of operator {self.operator_id} as of {self.as_of}"
 
 
+# Foreign keys of the derived tables: checked by the ledger, not again at each bulk write.
+DERIVED = {"on_delete": models.CASCADE, "related_name": "+", "db_constraint": False}
+
+
 class DailyActivityCount(models.Model):
     """How many ledger lines of a kind a member had at a space on a local day."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    space = models.ForeignKey(
-        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    operator = models.ForeignKey(Operator, db_index=False, **DERIVED)  # insights_daily_op_day
+    member = models.ForeignKey(Member, db_index=False, **DERIVED)  # insights_daily_member_day
+    space = models.ForeignKey(Space, null=True, blank=True, db_index=False, **DERIVED)
     day = models.DateField()
     kind = models.CharField(max_length=32)
     n = models.PositiveIntegerField()
@@ -107,9 +115,9 @@ class SnapshotQuerySet(models.QuerySet):
 class MemberEngagementSnapshot(models.Model):
     """A member's engagement on a day (the latest run's, and each month's last day)."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    home_space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    operator = models.ForeignKey(Operator, db_index=False, **DERIVED)  # insights_snap_op_day_seg
+    member = models.ForeignKey(Member, db_index=False, **DERIVED)  # insights_snapshot_one_a_day
+    home_space = models.ForeignKey(Space, db_index=False, **DERIVED)  # insights_snap_space_day
     day = models.DateField()
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     previous_level = models.PositiveSmallIntegerField(choices=Level.choices)
@@ -145,10 +153,8 @@ class IndicatorValue(models.Model):
     of such a cell) or when there was nothing to compute it on.
     """
 
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
-    space = models.ForeignKey(
-        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    operator = models.ForeignKey(Operator, db_index=False, **DERIVED)  # insights_value_op_ind
+    space = models.ForeignKey(Space, null=True, blank=True, db_index=False, **DERIVED)
     indicator_id = models.CharField(max_length=64)
     version = models.PositiveSmallIntegerField()
     breakdown = models.CharField(max_length=32, blank=True)

@@ -9,17 +9,21 @@ command, the task and the tests call it. Three steps, each in SQL where the data
    the largest ledger id counted) say which days changed; those days are counted again
    entirely, so a line written late with an earlier date is counted too and running twice
    changes nothing.
-2. **Engagement snapshots.** Counts are summed by member, week (back from the day of the
-   computation) and kind in SQL and streamed, one member at a time, through the pure
-   `engagement` module; snapshots are written in batches. Today's run starts its levels from
-   the previous snapshot (hysteresis); month ends are computed once, and again on a full run.
+2. **Engagement snapshots.** The daily counts of the days to compute (the month ends of a
+   full run together, then today) are read once, summed by member, day and kind in SQL and
+   streamed in member order; each member's lines are binned in weeks back from each day and
+   go through the pure `engagement` module. Cohort figures (seasonality, roaming) take one
+   query for all the days (conditional aggregation). Today's run starts its levels from the
+   previous snapshot (hysteresis); month ends are computed once, and again on a full run.
 3. **Indicators.** For the current and previous months (the last `history_months` on a full
-   run) and quarters: plain aggregates per space in SQL (GROUP BY on the daily counts and the
-   snapshots), then the pure `indicators` registry, small-cell suppression, and rows of
-   `IndicatorValue`.
+   run) and quarters: aggregates per space in SQL, one GROUP BY per window for all its
+   periods (the period is one more key), over the daily counts and the snapshots; then the
+   pure `indicators` registry, small-cell suppression, and rows of `IndicatorValue`.
 
-Memory stays bounded: nothing holds more than one member's weeks and one batch of rows,
-besides a dict of the operator's member records (ids, dates, home space).
+Writes are plain tuples sent in batches (`COPY` on PostgreSQL), not model instances; the
+three derived tables do not have the database check their foreign keys again (see
+`models.py`). Memory stays bounded: nothing holds more than one member's lines and one batch
+of rows, besides the operator's member records (ids, dates, home space) for each day.
 """
 
 from __future__ import annotations
@@ -27,13 +31,15 @@ from __future__ import annotations
 import calendar
 import collections
 import datetime as dt
+import functools
+import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -54,7 +60,7 @@ from maillage.insights.models import (
 logger = logging.getLogger(__name__)
 
 MEMBER_ROLES = (Role.MEMBER, Role.GUEST)  # staff are not segmented
-SNAPSHOT_BATCH = 5_000
+WRITE_BATCH = 5_000  # rows per executemany where there is no COPY
 HISTORY_MONTHS = 12
 PREVIOUS_LEVEL_MAX_AGE = 35  # days: an older snapshot is too stale to start hysteresis from
 EVENT_KINDS = (ActivityKind.ATTENDED, ActivityKind.HOSTED)
@@ -118,6 +124,7 @@ def insights_recompute(
 
     began = time.monotonic()
     report.counted_lines, report.recounted_days = _refresh_counts(operator, state, full=full)
+    refresh_statistics(DailyActivityCount)
     step("daily counts", began)
 
     began = time.monotonic()
@@ -136,13 +143,12 @@ def insights_recompute(
         .values_list("day", flat=True)
         .distinct()
     )
-    for day in month_ends:
-        if full or day not in existing:
-            report.snapshots += _snapshot(operator, day, config, current=False)
-            report.snapshot_days.append(day)
-    report.snapshots += _snapshot(operator, today, config, current=True)
-    report.snapshot_days.append(today)
+    past = [day for day in month_ends if full or day not in existing]
+    report.snapshots += _snapshot(operator, past, config, current=False)  # one pass for all
+    report.snapshots += _snapshot(operator, [today], config, current=True)
+    report.snapshot_days += [*past, today]
     _prune_snapshots(operator, today)
+    refresh_statistics(MemberEngagementSnapshot)
     step("engagement", began)
 
     began = time.monotonic()
@@ -157,6 +163,25 @@ def insights_recompute(
     state.seconds = report.seconds
     state.save()
     return report
+
+
+def refresh_statistics(model) -> None:
+    """On PostgreSQL, gather the planner's statistics of a table the recompute rewrites in bulk
+    once more than a tenth of it changed since they were last gathered. Autovacuum would too,
+    but later: meanwhile the next operator's queries would be planned for a table a fraction
+    of its size (operator by operator, a full recompute fills it from empty)."""
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_mod_since_analyze, n_live_tup FROM pg_stat_user_tables "
+            "WHERE relid = %s::regclass",
+            [table],
+        )
+        changed, rows = cursor.fetchone() or (0, 0)
+        if changed > 1_000 + rows // 10:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 # --- 1. daily counts -------------------------------------------------------------------------
@@ -264,10 +289,13 @@ def _week_expression(as_of: dt.date) -> RawSQL:
     return RawSQL(sqlite, [as_of.isoformat()])  # noqa: S611
 
 
-def _population(operator: Operator, as_of: dt.date, config: eng.EngagementConfig):
+def _population(
+    operator: Operator, as_of: dt.date, config: eng.EngagementConfig, first: dt.date | None = None
+):
     """Member records segmented on `as_of`: members and guests who had joined, and had not
-    left before the window (someone who left long ago is no longer "gone", just past)."""
-    window_start = as_of - dt.timedelta(days=config.window_weeks * 7)
+    left before the window (someone who left long ago is no longer "gone", just past). With
+    `first`, those of every day from `first` to `as_of` together."""
+    window_start = (first or as_of) - dt.timedelta(days=config.window_weeks * 7)
     return Member.objects.filter(
         operator=operator, role__in=MEMBER_ROLES, joined_on__lte=as_of
     ).filter(Q(left_on__isnull=True) | Q(left_on__gt=window_start))
@@ -276,91 +304,144 @@ def _population(operator: Operator, as_of: dt.date, config: eng.EngagementConfig
 def operator_seasonality(operator: Operator, as_of: dt.date, config: eng.EngagementConfig) -> float:
     """`engagement.seasonality` in SQL: days present per week lately vs in the baseline weeks,
     over members there for the whole baseline and still members."""
-    recent_start = as_of - dt.timedelta(days=7 * config.drift_recent_weeks)
-    base_start = recent_start - dt.timedelta(days=7 * config.drift_baseline_weeks)
-    joined_by = base_start + dt.timedelta(days=1)
-    totals = (
-        DailyActivityCount.objects.filter(
-            operator=operator,
-            kind=ActivityKind.CHECKED_IN,
-            day__gt=base_start,
-            day__lte=as_of,
-            member__role__in=MEMBER_ROLES,
-            member__joined_on__lte=joined_by,
+    return seasonalities(operator, [as_of], config)[0]
+
+
+def seasonalities(
+    operator: Operator, days: list[dt.date], config: eng.EngagementConfig
+) -> list[float]:
+    """`operator_seasonality` of each of `days`, in one query (two filtered counts a day)."""
+    recent_weeks, base_weeks = config.drift_recent_weeks, config.drift_baseline_weeks
+    windows = []
+    for as_of in days:
+        recent_start = as_of - dt.timedelta(days=7 * recent_weeks)
+        base_start = recent_start - dt.timedelta(days=7 * base_weeks)
+        cohort = Q(member__joined_on__lte=base_start + dt.timedelta(days=1)) & (
+            Q(member__left_on__isnull=True) | Q(member__left_on__gt=as_of)
         )
-        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=as_of))
-        .aggregate(
-            recent=Count("id", filter=Q(day__gt=recent_start)),
-            baseline=Count("id", filter=Q(day__lte=recent_start)),
-        )
+        windows.append((base_start, recent_start, as_of, cohort))
+    totals = DailyActivityCount.objects.filter(
+        operator=operator,
+        kind=ActivityKind.CHECKED_IN,
+        day__gt=min(w[0] for w in windows),
+        day__lte=max(days),
+        member__role__in=MEMBER_ROLES,
+    ).aggregate(
+        **{
+            f"{key}_{i}": Count("id", filter=cohort & Q(day__gt=low, day__lte=high))
+            for i, (base_start, recent_start, as_of, cohort) in enumerate(windows)
+            for key, low, high in (
+                ("recent", recent_start, as_of),
+                ("baseline", base_start, recent_start),
+            )
+        }
     )
-    recent, baseline = totals["recent"] or 0, totals["baseline"] or 0
-    if not recent or not baseline:
-        return 1.0
-    return (recent / config.drift_recent_weeks) / (baseline / config.drift_baseline_weeks)
+    out = []
+    for i in range(len(days)):
+        recent, baseline = totals[f"recent_{i}"] or 0, totals[f"baseline_{i}"] or 0
+        if not recent or not baseline:
+            out.append(1.0)
+        else:
+            out.append((recent / recent_weeks) / (baseline / base_weeks))
+    return out
+
+
+@dataclass
+class SnapshotDay:
+    """What one day's snapshot needs besides each member's own activity."""
+
+    as_of: dt.date
+    members: dict[int, tuple]  # the population: {id: (joined_on, left_on, home_space_id)}
+    seasonality: float = 1.0
+    previous: dict[int, int] = field(default_factory=dict)  # levels to start hysteresis from
+    last_event: dict[int, dt.date] = field(default_factory=dict)
+    roamed: set[int] = field(default_factory=set)
 
 
 def stream_activities(
-    operator: Operator,
-    as_of: dt.date,
-    config: eng.EngagementConfig,
-    members: dict[int, tuple],
-    population,
-) -> Iterator[eng.MemberActivity]:
-    """Each member's weeks, summed in SQL and streamed in member order; then the members who
-    did nothing in the window. `members`: {id: (joined_on, left_on, home_space_id)} of the
-    `population` queryset (a subquery here, not 100,000 parameters)."""
+    operator: Operator, days: list[SnapshotDay], config: eng.EngagementConfig, population
+) -> Iterator[tuple[SnapshotDay, eng.MemberActivity]]:
+    """Each member's weeks before each of `days` (week 0: the 7 days ending on that day), for
+    the members of that day's population: the daily counts of all the days are read once, in
+    member order (summed by member, day and kind in SQL), and binned in weeks here; then the
+    members who did nothing in a day's window. `population`: a queryset holding at least
+    every day's members (a subquery here, not 100,000 parameters)."""
     weeks = config.weeks_needed
-    start = as_of - dt.timedelta(days=7 * weeks)
+    first = min(d.as_of for d in days) - dt.timedelta(days=7 * weeks)
     rows = (
         DailyActivityCount.objects.filter(
-            operator=operator, day__gt=start, day__lte=as_of, member__in=population.values("pk")
+            operator=operator,
+            day__gt=first,
+            day__lte=max(d.as_of for d in days),
+            member__in=population.values("pk"),
         )
-        .annotate(week=_week_expression(as_of))
-        .values_list("member_id", "week", "kind")
-        .annotate(total=Sum("n"), days=Count("day", distinct=True), last=Max("day"))
+        .values_list("member_id", "day", "kind")
+        .annotate(total=Sum("n"))
         .order_by("member_id")
     )
-    seen: set[int] = set()
+    seen: list[set[int]] = [set() for _ in days]
     current: int | None = None
-    counts: dict[str, list[int]] = {}
-    presence: list[int] = []
-    last_seen = None  # the database's value: a date, or an ISO string on SQLite
+    lines: list[tuple[int, str, int]] = []  # the current member's (day ordinal, kind, total)
 
-    def build() -> eng.MemberActivity:
-        joined_on, left_on, _ = members[current]
-        return eng.MemberActivity(
-            member_id=current,
-            joined_on=joined_on,
-            counts=counts,
-            presence=presence,
-            last_seen_on=_as_date(last_seen),
-            left_on=left_on,
-        )
+    def member_weeks() -> Iterator[tuple[SnapshotDay, eng.MemberActivity]]:
+        for day, seen_on_day in zip(days, seen, strict=True):
+            if current in day.members:
+                activity = _binned(current, day, lines, weeks)
+                if activity is not None:
+                    seen_on_day.add(current)
+                    yield day, activity
 
-    checked_in = str(ActivityKind.CHECKED_IN)
-    for member_id, week, kind, total, days, last in _raw_rows(rows):
+    for member_id, day, kind, total in _raw_rows(rows):
         if member_id != current:
-            if current is not None and current in members:
-                yield build()
-                seen.add(current)
-            current, counts, presence, last_seen = member_id, {}, [0] * weeks, None
-        if not 0 <= week < weeks:
+            if current is not None:
+                yield from member_weeks()
+            current, lines = member_id, []
+        lines.append((_as_date(day).toordinal(), kind, total))
+    if current is not None:
+        yield from member_weeks()
+    for day, seen_on_day in zip(days, seen, strict=True):
+        for member_id, (joined_on, left_on, _) in day.members.items():
+            if member_id not in seen_on_day:
+                activity = eng.MemberActivity(
+                    member_id=member_id, joined_on=joined_on, left_on=left_on
+                )
+                yield day, activity
+
+
+def _binned(
+    member_id: int, day: SnapshotDay, lines: list[tuple[int, str, int]], weeks: int
+) -> eng.MemberActivity | None:
+    """A member's `MemberActivity` as of `day` from their daily counts (None when none of
+    them falls in the `weeks` before it): lines by kind and week, days present by week."""
+    end = day.as_of.toordinal()
+    counts: dict[str, list[int]] = {}
+    presence = [0] * weeks
+    last_seen = None
+    checked_in = str(ActivityKind.CHECKED_IN)
+    for ordinal, kind, total in lines:
+        back = end - ordinal
+        if not 0 <= back < 7 * weeks:
             continue
+        week = back // 7
         if kind == checked_in:
-            presence[week] = days
+            presence[week] += 1  # one line per member, day and kind: one day present
         series = counts.get(kind)
         if series is None:
             series = counts[kind] = [0] * weeks
         series[week] += total
-        if last_seen is None or last > last_seen:
-            last_seen = last
-    if current is not None and current in members:
-        yield build()
-        seen.add(current)
-    for member_id, (joined_on, left_on, _) in members.items():
-        if member_id not in seen:
-            yield eng.MemberActivity(member_id=member_id, joined_on=joined_on, left_on=left_on)
+        if last_seen is None or ordinal > last_seen:
+            last_seen = ordinal
+    if last_seen is None:
+        return None
+    joined_on, left_on, _ = day.members[member_id]
+    return eng.MemberActivity(
+        member_id=member_id,
+        joined_on=joined_on,
+        counts=counts,
+        presence=presence,
+        last_seen_on=dt.date.fromordinal(last_seen),
+        left_on=left_on,
+    )
 
 
 def _raw_rows(queryset, chunk: int = 20_000) -> Iterator[tuple]:
@@ -411,63 +492,73 @@ def _previous_levels(operator: Operator, as_of: dt.date) -> dict[int, int]:
     )
 
 
-def _snapshot(
-    operator: Operator, as_of: dt.date, config: eng.EngagementConfig, *, current: bool
-) -> int:
-    """Compute and store every member's engagement on `as_of`. `current`: today's run, which
-    starts levels from the previous snapshot and records the last event attended."""
-    members, population = _load_population(operator, as_of, config)
-    season = operator_seasonality(operator, as_of, config)
-    previous = _previous_levels(operator, as_of) if current else {}
-    last_event: dict[int, dt.date] = {}
-    if current:
-        last_event = dict(
-            DailyActivityCount.objects.filter(
-                operator=operator, kind__in=EVENT_KINDS, day__lte=as_of
+def _snapshot_days(
+    operator: Operator, days: list[dt.date], config: eng.EngagementConfig, *, current: bool
+) -> list[SnapshotDay]:
+    """The population of each day and what their engagement needs from the whole operator."""
+    out = []
+    roamed = _roamed(operator, days, config)
+    for as_of, season in zip(days, seasonalities(operator, days, config), strict=True):
+        members, _ = _load_population(operator, as_of, config)
+        day = SnapshotDay(as_of=as_of, members=members, seasonality=season, roamed=roamed[as_of])
+        if current:
+            day.previous = _previous_levels(operator, as_of)
+            day.last_event = dict(
+                DailyActivityCount.objects.filter(
+                    operator=operator, kind__in=EVENT_KINDS, day__lte=as_of
+                )
+                .values_list("member_id")
+                .annotate(last=Max("day"))
+                .order_by()
             )
-            .values_list("member_id")
-            .annotate(last=Max("day"))
-            .order_by()
-        )
-    declared = offer_declared(operator)
-    roamed = _roamed(operator, as_of, config, population)
+        out.append(day)
+    return out
 
-    def row(activity: eng.MemberActivity) -> MemberEngagementSnapshot:
+
+def _snapshot(
+    operator: Operator, days: list[dt.date], config: eng.EngagementConfig, *, current: bool
+) -> int:
+    """Compute and store every member's engagement on each of `days`, reading the daily
+    counts once for them all. `current`: today's run, which starts levels from the previous
+    snapshot and records the last event attended."""
+    if not days:
+        return 0
+    contexts = _snapshot_days(operator, days, config, current=current)
+    declared = offer_declared(operator)
+    population = _population(operator, max(days), config, first=min(days))
+
+    def row(day: SnapshotDay, activity: eng.MemberActivity) -> tuple:
         result = eng.engagement(
             activity,
-            as_of,
+            day.as_of,
             config,
-            previous_level=previous.get(activity.member_id),
-            seasonality=season,
+            previous_level=day.previous.get(activity.member_id),
+            seasonality=day.seasonality,
         )
         used: tuple[str, ...] = ()
         share = None
         if result.segment != eng.GONE:
             used = offers.used_components(
                 _window_totals(activity, config.window_weeks),
-                roamed=activity.member_id in roamed,
+                roamed=activity.member_id in day.roamed,
                 declared_keys=declared,
             )
             share = offers.share(used, declared)
         return _snapshot_row(
             operator,
-            as_of,
-            members[activity.member_id][2],
+            day.as_of,
+            day.members[activity.member_id][2],
             activity,
             result,
-            last_event.get(activity.member_id),
+            day.last_event.get(activity.member_id),
             used,
             share,
         )
 
-    rows = (row(a) for a in stream_activities(operator, as_of, config, members, population))
-    written = 0
+    rows = (row(day, a) for day, a in stream_activities(operator, contexts, config, population))
     with transaction.atomic():
-        MemberEngagementSnapshot.objects.filter(operator=operator, day=as_of).delete()
-        for batch in _batched(rows, SNAPSHOT_BATCH):
-            MemberEngagementSnapshot.objects.bulk_create(batch)
-            written += len(batch)
-    return written
+        MemberEngagementSnapshot.objects.filter(operator=operator, day__in=days).delete()
+        return write_rows(MemberEngagementSnapshot, SNAPSHOT_FIELDS, rows)
 
 
 def _window_totals(activity: eng.MemberActivity, weeks: int) -> dict[str, int]:
@@ -476,44 +567,123 @@ def _window_totals(activity: eng.MemberActivity, weeks: int) -> dict[str, int]:
     return totals
 
 
-def _roamed(operator: Operator, as_of: dt.date, config: eng.EngagementConfig, population):
-    """Members who checked in at a space of the operator other than their home, lately."""
-    start = as_of - dt.timedelta(days=7 * config.window_weeks)
-    return set(
+def _roamed(
+    operator: Operator, days: list[dt.date], config: eng.EngagementConfig
+) -> dict[dt.date, set[int]]:
+    """For each day, the members who checked in at a space of the operator other than their
+    home in the window before it (one query for all the days: roaming is rare)."""
+    window = dt.timedelta(days=7 * config.window_weeks)
+    roaming = (
         DailyActivityCount.objects.filter(
             operator=operator,
             kind=ActivityKind.CHECKED_IN,
-            day__gt=start,
-            day__lte=as_of,
+            day__gt=min(days) - window,
+            day__lte=max(days),
             space__isnull=False,
-            member__in=population.values("pk"),
+            member__role__in=MEMBER_ROLES,
         )
         .exclude(space_id=F("member__home_space_id"))
-        .values_list("member_id", flat=True)
+        .values_list("member_id", "day")
         .distinct()
     )
+    out: dict[dt.date, set[int]] = {day: set() for day in days}
+    for member_id, seen in roaming:
+        for day in days:
+            if day - window < seen <= day:
+                out[day].add(member_id)
+    return out
+
+
+SNAPSHOT_FIELDS = (
+    "operator_id",
+    "member_id",
+    "home_space_id",
+    "day",
+    "level",
+    "previous_level",
+    "score",
+    "trend",
+    "segment",
+    "reasons",
+    "facts",
+    "offer_used",
+    "offer_share",
+    "last_seen_on",
+    "last_event_on",
+)
 
 
 def _snapshot_row(
     operator, as_of, home_space_id, activity, result, last_event_on, offer_used, offer_share
-):
-    return MemberEngagementSnapshot(
-        operator=operator,
-        member_id=result.member_id,
-        home_space_id=home_space_id,
-        day=as_of,
-        level=result.level,
-        previous_level=result.previous_level,
-        score=result.score,
-        trend=result.trend,
-        segment=result.segment,
-        reasons=[list(code) for code in result.reason_codes],
-        facts=dict(result.facts),
-        offer_used=list(offer_used),
-        offer_share=offer_share,
-        last_seen_on=activity.last_seen_on,
-        last_event_on=last_event_on,
+) -> tuple:
+    """One `MemberEngagementSnapshot` as a plain tuple, in `SNAPSHOT_FIELDS` order."""
+    return (
+        operator.pk,
+        result.member_id,
+        home_space_id,
+        as_of,
+        result.level,
+        result.previous_level,
+        result.score,
+        result.trend,
+        result.segment,
+        [list(code) for code in result.reason_codes],
+        dict(result.facts),
+        list(offer_used),
+        offer_share,
+        activity.last_seen_on,
+        last_event_on,
     )
+
+
+def write_rows(
+    model, fields: Sequence[str], rows: Iterable[tuple], batch: int = WRITE_BATCH
+) -> int:
+    """Insert rows given as plain tuples (values in `fields` order, JSON fields as Python
+    values) without building a model instance per row, `batch` rows at a time (the rows may
+    come from a query still being read on the same connection): `COPY … FROM STDIN` on
+    PostgreSQL, `executemany` elsewhere. Returns how many rows were written."""
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Constant SQL: our own table and column names.
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in columns)
+    if connection.vendor == "postgresql":
+        write = functools.partial(_copy_rows, f"COPY {table} ({names}) FROM STDIN", columns)
+    else:
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        write = functools.partial(_insert_rows, sql, columns)
+    written = 0
+    for chunk in _batched(rows, batch):
+        write(chunk)
+        written += len(chunk)
+    return written
+
+
+def _copy_rows(statement: str, columns, rows: list[tuple]) -> None:
+    """PostgreSQL's COPY (JSON values sent as their text)."""
+    is_json = [field.get_internal_type() == "JSONField" for field in columns]
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(v) if j and v is not None else v
+                    for v, j in zip(row, is_json, strict=True)
+                ]
+            )
+
+
+def _insert_rows(sql: str, columns, rows: list[tuple]) -> None:
+    """One `executemany`, each value prepared by its field as Django would."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)]
+                for row in rows
+            ],
+        )
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -573,17 +743,66 @@ def periods(today: dt.date, months: int) -> list[Period]:
 
 def period_aggregates(operator: Operator, period: Period) -> dict[int | None, dict]:
     """The `indicators.Aggregates` of each home space (key: space id) and of the operator
-    (key: None), from the daily counts and the snapshots."""
-    spaces: dict[int | None, dict] = collections.defaultdict(
-        lambda: {"contributions": [], "segments": collections.Counter()}
+    (key: None) for one period, from the daily counts and the snapshots."""
+    return aggregates_by_period(operator, [period])[period]
+
+
+def aggregates_by_period(
+    operator: Operator, periods: Sequence[Period]
+) -> dict[Period, dict[int | None, dict]]:
+    """`period_aggregates` of several periods that do not overlap (months, or quarters): each
+    GROUP BY over the daily counts, the members and the snapshots runs once for them all,
+    the period being one more key of the group (rows in space order, so that secondary
+    suppression breaks ties the same way whatever the database)."""
+    if not periods:
+        return {}
+    cells = {
+        period: collections.defaultdict(
+            lambda: {"contributions": [], "segments": collections.Counter()}
+        )
+        for period in periods
+    }
+    _count_aggregates(operator, periods, cells)
+    _newcomers(operator, periods, cells)
+    _segments(operator, periods, cells)
+    for period in periods:
+        spaces = cells[period]
+        end_snapshots = MemberEngagementSnapshot.objects.filter(operator=operator, day=period.end)
+        if period.window == ind.QUARTER:
+            _conversion(operator, period, spaces)
+            _business(operator, period, spaces)
+        else:
+            _answers(operator, period, spaces)
+        _add_up(spaces)
+        if period.window == ind.QUARTER:
+            _ties(operator, period, end_snapshots, spaces)  # pairs across spaces: not a sum
+    return {period: dict(spaces) for period, spaces in cells.items()}
+
+
+def _period_of(field_name: str, periods: Sequence[Period]) -> Case:
+    """SQL: the index in `periods` of the one holding the date in `field_name` (else NULL)."""
+    return Case(
+        *(
+            When(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end}, then=Value(i))
+            for i, p in enumerate(periods)
+        ),
+        default=None,
+        output_field=IntegerField(),
     )
+
+
+def _count_aggregates(operator: Operator, periods: Sequence[Period], cells: dict) -> None:
+    """From the daily counts, by period and the member's home space: members active, present,
+    at events, introduced (conditional aggregation), and each contributor's contributions."""
     counts = DailyActivityCount.objects.filter(
-        operator=operator, day__gte=period.start, day__lte=period.end
-    )
+        operator=operator,
+        day__gte=min(p.start for p in periods),
+        day__lte=max(p.end for p in periods),
+    ).annotate(period=_period_of("day", periods))
     distinct_member = lambda **q: Count("member_id", distinct=True, filter=Q(**q))  # noqa: E731
     for row in (
         counts.filter(member__role__in=MEMBER_ROLES)
-        .values("member__home_space_id")
+        .values("period", "member__home_space_id")
         .annotate(
             active_members=Count("member_id", distinct=True),
             members_checked_in=distinct_member(kind=ActivityKind.CHECKED_IN),
@@ -597,48 +816,62 @@ def period_aggregates(operator: Operator, period: Period) -> dict[int | None, di
             introductions_accepted=Sum("n", filter=Q(kind=ActivityKind.INTRODUCTION_ACCEPTED)),
             members_accepted_introduction=distinct_member(kind=ActivityKind.INTRODUCTION_ACCEPTED),
         )
-        .order_by()
+        .order_by("period", "member__home_space_id")
     ):
-        space = row.pop("member__home_space_id")
-        spaces[space].update({k: v or 0 for k, v in row.items()})
-    for space, contributed in (
+        index, space = row.pop("period"), row.pop("member__home_space_id")
+        if index is not None:
+            cells[periods[index]][space].update({k: v or 0 for k, v in row.items()})
+    for index, space, _, contributed in (
         counts.filter(kind__in=ind.CONTRIBUTION_KINDS)
-        .values_list("member__home_space_id", "member_id")
+        .values_list("period", "member__home_space_id", "member_id")
         .annotate(total=Sum("n"))
-        .order_by()
-        .values_list("member__home_space_id", "total")
+        .order_by("period", "member__home_space_id", "member_id")
     ):
-        spaces[space]["contributions"].append(contributed)
-    for space, n in (
+        if index is not None:
+            cells[periods[index]][space]["contributions"].append(contributed)
+
+
+def _newcomers(operator: Operator, periods: Sequence[Period], cells: dict) -> None:
+    """Members (not staff) who joined in each period, by home space."""
+    for index, space, n in (
         Member.objects.filter(
             operator=operator,
             role__in=MEMBER_ROLES,
-            joined_on__gte=period.start,
-            joined_on__lte=period.end,
+            joined_on__gte=min(p.start for p in periods),
+            joined_on__lte=max(p.end for p in periods),
         )
-        .values_list("home_space_id")
+        .annotate(period=_period_of("joined_on", periods))
+        .values_list("period", "home_space_id")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by("period", "home_space_id")
     ):
-        spaces[space]["newcomers"] = n
-    end_snapshots = MemberEngagementSnapshot.objects.filter(operator=operator, day=period.end)
-    for space, segment, n in (
-        end_snapshots.values_list("home_space_id", "segment").annotate(n=Count("id")).order_by()
-    ):
-        spaces[space]["segments"][segment] += n
-    for space, n in (
-        end_snapshots.filter(member__left_on__isnull=True)
-        .values_list("home_space_id")
+        if index is not None:
+            cells[periods[index]][space]["newcomers"] = n
+
+
+def _segments(operator: Operator, periods: Sequence[Period], cells: dict) -> None:
+    """From the snapshots of each period's last day: members by segment, current members, and
+    who used which part of the offer, by home space."""
+    by_end = {p.end: p for p in periods}
+    snapshots = MemberEngagementSnapshot.objects.filter(operator=operator, day__in=list(by_end))
+    for day, space, segment, n in (
+        snapshots.values_list("day", "home_space_id", "segment")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by("day", "home_space_id", "segment")
     ):
-        spaces[space]["members"] = n
-    _offer_usage(operator, end_snapshots, spaces)
-    if period.window == ind.QUARTER:
-        _conversion(operator, period, spaces)
-        _business(operator, period, spaces)
-    else:
-        _answers(operator, period, spaces)
+        cells[by_end[_as_date(day)]][space]["segments"][segment] += n
+    for day, space, n in (
+        snapshots.filter(member__left_on__isnull=True)
+        .values_list("day", "home_space_id")
+        .annotate(n=Count("id"))
+        .order_by("day", "home_space_id")
+    ):
+        cells[by_end[_as_date(day)]][space]["members"] = n
+    _offer_usage(operator, snapshots, {end: cells[p] for end, p in by_end.items()})
+
+
+def _add_up(spaces: dict) -> None:
+    """The operator's cell (key None) as the sum of its spaces' cells."""
     total = spaces[None]
     for space, cell in list(spaces.items()):
         if space is None:
@@ -652,9 +885,6 @@ def period_aggregates(operator: Operator, period: Period) -> dict[int | None, di
                 total[key] = value
             else:
                 total[key] = total.get(key, 0) + value
-    if period.window == ind.QUARTER:
-        _ties(operator, period, end_snapshots, spaces)  # pairs across spaces: not a sum
-    return dict(spaces)
 
 
 def _period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -778,14 +1008,16 @@ def _ties(operator: Operator, period: Period, end_snapshots, spaces: dict) -> No
         spaces[key]["members_with_company_ties"] = len(members)
 
 
-def _offer_usage(operator: Operator, end_snapshots, spaces: dict) -> None:
-    """Who used which declared part of the offer, by home space and segment (members not
-    gone, who have a share)."""
+def _offer_usage(operator: Operator, snapshots, cells_by_day: dict) -> None:
+    """Who used which declared part of the offer, by day, home space and segment (members
+    not gone, who have a share)."""
     components = offers.measured(offer_declared(operator))
-    for space, segment, used, share in end_snapshots.filter(offer_share__isnull=False).values_list(
-        "home_space_id", "segment", "offer_used", "offer_share"
+    for day, space, segment, used, share in (
+        snapshots.filter(offer_share__isnull=False)
+        .values_list("day", "home_space_id", "segment", "offer_used", "offer_share")
+        .order_by("day", "home_space_id", "member_id")
     ):
-        cell = spaces[space]
+        cell = cells_by_day[_as_date(day)][space]
         cell["offer_components"] = components
         cell["offer_members"] = cell.get("offer_members", 0) + 1
         cell["offer_share_sum"] = cell.get("offer_share_sum", 0.0) + share
@@ -825,9 +1057,13 @@ def _indicators(operator: Operator, today: dt.date, months: int) -> int:
         .values_list("day", flat=True)
         .distinct()
     )
-    for period in periods(today, months):
-        aggregates = period_aggregates(operator, period)
-        rows: list[IndicatorValue] = []
+    wanted = periods(today, months)
+    by_period: dict[Period, dict] = {}
+    for window in (ind.MONTH, ind.QUARTER):
+        by_period.update(aggregates_by_period(operator, [p for p in wanted if p.window == window]))
+    for period in wanted:
+        aggregates = by_period[period]
+        rows: list[tuple] = []
         for indicator in ind.ready():
             if indicator.window != period.window:
                 continue
@@ -844,12 +1080,28 @@ def _indicators(operator: Operator, today: dt.date, months: int) -> int:
                 period_start=period.start,
                 indicator_id__in=[i.id for i in ind.ready() if i.window == period.window],
             ).delete()
-            IndicatorValue.objects.bulk_create(rows, batch_size=2_000)
-        written += len(rows)
+            written += write_rows(IndicatorValue, VALUE_FIELDS, rows)
     return written
 
 
+VALUE_FIELDS = (
+    "operator_id",
+    "space_id",
+    "indicator_id",
+    "version",
+    "breakdown",
+    "period_start",
+    "period_end",
+    "value",
+    "cohort",
+    "suppressed",
+    "computed_at",
+)
+
+
 def _indicator_rows(operator, period: Period, indicator: ind.Indicator, aggregates) -> list:
+    """The indicator's cells (each space's and the operator's), after suppression, as tuples
+    in `VALUE_FIELDS` order."""
     cells: dict[tuple[int | None, str], ind.Computed] = {}
     for space, aggregate in aggregates.items():
         for breakdown, computed in indicator.cells(aggregate).items():
@@ -862,18 +1114,18 @@ def _indicator_rows(operator, period: Period, indicator: ind.Indicator, aggregat
     hidden = ind.suppress(ind.Table(cells, groups), indicator.min_cohort)
     now = timezone.now()
     return [
-        IndicatorValue(
-            operator=operator,
-            space_id=space,
-            indicator_id=indicator.id,
-            version=indicator.version,
-            breakdown=breakdown,
-            period_start=period.start,
-            period_end=period.end,
-            value=None if (space, breakdown) in hidden else computed.value,
-            cohort=computed.cohort,
-            suppressed=(space, breakdown) in hidden,
-            computed_at=now,
+        (
+            operator.pk,
+            space,
+            indicator.id,
+            indicator.version,
+            breakdown,
+            period.start,
+            period.end,
+            None if (space, breakdown) in hidden else computed.value,
+            computed.cohort,
+            (space, breakdown) in hidden,
+            now,
         )
         for (space, breakdown), computed in cells.items()
     ]
