@@ -176,6 +176,9 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
             "spaces": access.spaces_managed_by(request.viewer, member.operator_id),
             "recent": selectors.member_recent_activity(member, limit=20),
             "month": selectors.member_month_summary(member),
+            # what the team needs beside the record: the plan, the month, the engagement
+            "allowance": workspace_selectors.member_allowance(member),
+            "engagement": insights_selectors.member_card(member),
         },
     )
 

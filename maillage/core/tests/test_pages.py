@@ -108,3 +108,27 @@ def test_it_saves_a_persons_language_and_uses_it(login, personas):
     personas.ines.user.refresh_from_db()
     assert personas.ines.user.language == "en"
     assert client.get("/").headers["Content-Language"] == "en"
+
+
+def test_a_member_record_shows_the_team_her_plan_month_and_links(login, personas):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from maillage.workspace.services.plans import membership_start, plan_create
+
+    plan = plan_create(operator=personas.ruche, name="Résident")
+    membership_start(
+        member=personas.ines, plan=plan, starts_on=dt.date.today() - dt.timedelta(days=3)
+    )
+    response = login(personas.malik).get(f"/staff/members/{personas.ines.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="month-title"' in page and "Résident" in page
+    assert reverse("staff_usage_member", args=[personas.ines.pk]) in page
+    assert reverse("profile_detail", args=[personas.ines.pk]) in page
+    # Hugo has no plan: the card says so rather than showing nothing.
+    admin_page = login(personas.claire).get(f"/staff/members/{personas.hugo.pk}/")
+    assert ("sans formule" in admin_page.content.decode()) or (
+        "no plan" in admin_page.content.decode()
+    )
