@@ -27,6 +27,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_day_grids():
+    """Each test starts with no calendar rows in memory: rolled-back tests reuse row ids, so a
+    later test could otherwise meet an earlier test's rows under the same key."""
+    from maillage.workspace.views.daygrid import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db):
     ruche = OperatorFactory(name="Ruche & Co", slug="ruche-and-co")

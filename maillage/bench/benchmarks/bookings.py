@@ -9,8 +9,9 @@ operator, one space open round the clock, `rooms` meeting rooms and one account 
   that they overlap a lot (a few rooms, one day, 30 to 120 minutes from a few start times).
   Each answer is 302 (booked) or 409 (taken); anything else is an error. Afterwards a SQL
   query counts pairs of overlapping confirmed bookings on the same seat: it must be 0.
-- `availability`: the day calendar of the space (all its rooms, with bookings), as a page
-  and as the htmx partial, against /health/ in the same run (p95 ratio; target ≤ 10×).
+- `availability`: the day calendar of the space (all its rooms, three bookings each: one in
+  ten the viewer's own, the others by `neighbours` other members), as a page and as the htmx
+  partial, against /health/ in the same run (p95 ratio; target ≤ 10×).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from maillage.bench.registry import BenchmarkError, Result, benchmark
 from maillage.bench.stats import summarize
 
 EMAIL = "bench-client-{}@bench.example"
+NEIGHBOUR = "bench-neighbour-{}@bench.example"
 OVERLAPS_SQL = """
 SELECT COUNT(*) FROM workspace_booking a
 JOIN workspace_booking b
@@ -60,21 +62,26 @@ def _setup(payload: dict) -> dict:
         services.resource_create(space=space, kind="room", name=f"Salle {n:02d}", capacity=6)
         for n in range(payload["rooms"])
     ]
+    neighbours = payload.get("neighbours", 0)
     users = user_create_many(
         [UserRow(email=EMAIL.format(i), full_name=f"Client {i}") for i in range(payload["clients"])]
+        + [UserRow(email=NEIGHBOUR.format(i), full_name=f"Voisin {i}") for i in range(neighbours)]
     )
     members = member_add_many(
         MemberRow(user_id=u.pk, operator_id=operator.pk, home_space_id=space.pk) for u in users
     )
+    clients, others = members[: payload["clients"]], members[payload["clients"] :]
     day = timezone.localdate() + dt.timedelta(days=2)
-    # Some bookings on the calendar's day, so that it draws busy and free blocks.
+    # Some bookings on the calendar's day, so that it draws busy and free blocks: with
+    # neighbours, one booking in ten is the clients' own, the others theirs.
     rng = random.Random("bench-availability")
     for room in rooms:
         for hour in sorted(rng.sample(range(8, 19), 3)):
             start = dt.datetime.combine(day, dt.time(hour), tzinfo=space.tz)
+            owner = rng.choice(others if others and rng.random() >= 0.1 else clients)
             services.booking_create(
                 resource=room,
-                member=rng.choice(members),
+                member=owner,
                 starts_at=start,
                 ends_at=start + dt.timedelta(minutes=rng.choice((30, 60))),
             )
@@ -256,13 +263,29 @@ class HtmxTarget(Target):
 @benchmark(
     "availability",
     "The day calendar of one space with 50 rooms (page and htmx partial) vs /health/.",
-    small={"rooms": 50, "requests": 300, "warmup": 30, "rounds": 3, "concurrency": 1},
-    large={"rooms": 50, "requests": 2_000, "warmup": 100, "rounds": 5, "concurrency": 1},
+    small={
+        "rooms": 50,
+        "neighbours": 30,
+        "requests": 300,
+        "warmup": 30,
+        "rounds": 3,
+        "concurrency": 1,
+    },
+    large={
+        "rooms": 50,
+        "neighbours": 30,
+        "requests": 2_000,
+        "warmup": 100,
+        "rounds": 5,
+        "concurrency": 1,
+    },
 )
 def availability(ctx: Context) -> Iterator[Result]:
     p = ctx.params
     with ctx.harness.scratch_database() as database:
-        setup = _child(database, "setup", {"rooms": p["rooms"], "clients": 1})
+        setup = _child(
+            database, "setup", {"rooms": p["rooms"], "clients": 1, "neighbours": p["neighbours"]}
+        )
         cookie = ctx.harness.sessions(database, [EMAIL.format(0)])[EMAIL.format(0)]
         path = f"/bookings/?space={setup['space']}&day={setup['calendar_day']}"
         mark = 'id="calendar"'

@@ -186,3 +186,44 @@ def test_it_counts_on_the_dashboard_only_what_the_manager_may_read(login, person
     assert {a.member_id for a in manager.context["recent"]} == {personas.ines.pk}
     admin = login(personas.claire).get("/staff/")
     assert admin.context["checkins_week"] == 2
+
+
+# --- the viewer's records, read without the ORM's compilation on every request -------------
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_the_viewers_records_are_what_the_orm_reads(personas):
+    from maillage.core.tests.factories import MemberFactory
+
+    # Ines also belongs to Le Grenier (two records, in the operators' name order); a record
+    # she left is not read.
+    MemberFactory(user=personas.ines.user, home_space=personas.grenier_space)
+    left = MemberFactory(user=personas.hugo.user, home_space=personas.grenier_space)
+    left.left_on = left.joined_on
+    left.save(update_fields=["left_on"])
+    personas.filature.opening_hours = {"mon": [["08:00", "12:00"], ["14:00", "18:00"]]}
+    personas.filature.save(update_fields=["opening_hours"])
+
+    for who in (personas.ines, personas.hugo, personas.claire, personas.zoe):
+        fast = access._active_records(who.user_id)
+        reference = list(access.active_records_query(who.user_id))
+        assert [r.pk for r in fast] == [r.pk for r in reference]
+        for record, expected in zip(fast, reference, strict=True):
+            assert _fields(record) == _fields(expected)
+            assert _fields(record.operator) == _fields(expected.operator)
+            assert _fields(record.home_space) == _fields(expected.home_space)
+            assert not record._state.adding and record._state.db == expected._state.db
+    ines = access._active_records(personas.ines.user_id)
+    assert [r.operator.name for r in ines] == ["Le Grenier", "Ruche & Co"]
+    assert ines[1].home_space.opening_hours["mon"] == [["08:00", "12:00"], ["14:00", "18:00"]]
+    assert access._active_records(0) == []
+
+
+def test_building_the_viewer_reads_one_query(personas, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        viewer = access.viewer_for_user(personas.ines.user)
+        assert viewer.current.home_space.name == "La Filature"
+        assert viewer.current.operator.name == "Ruche & Co"

@@ -33,6 +33,8 @@ from maillage.workspace.selectors.common import (
 
 # --- the day and week calendars --------------------------------------------------------------
 
+_READ = object()  # day_calendar(closed=...): not given, read it
+
 
 # What a calendar reads of a booking (not its amounts: fewer columns, no Decimal conversions).
 CALENDAR_FIELDS = (
@@ -306,8 +308,13 @@ def day_calendar(
     kind: str | None = None,
     resources: Sequence[Resource] | None = None,
     now: dt.datetime | None = None,
+    show_names: bool | None = None,
+    closed: ClosedDay | object | None = _READ,
 ) -> DayCalendar:
-    """Every bookable resource of `space` on local `day` (3 queries)."""
+    """Every bookable resource of `space` on local `day` (3 queries).
+
+    `show_names` (default: whether the viewer is staff) puts who booked on others' blocks;
+    `closed`, when the caller has read it, is the space's closure that day (or None)."""
     now = now or timezone.now()
     if resources is None:
         qs = Resource.objects.filter(space=space, is_active=True).exclude(
@@ -322,13 +329,15 @@ def day_calendar(
     else:
         for resource in resources:
             resource.space = space
-    closed = ClosedDay.objects.filter(space=space, date=day).first()
+    if closed is _READ:
+        closed = ClosedDay.objects.filter(space=space, date=day).first()
     ranges = space.hours_on(day.weekday())
     if closed is not None or not ranges:
         reason = closed.reason if closed is not None else ""
         return DayCalendar(space, day, None, [Line(r, day) for r in resources], reason, None)
     window = _window([ranges])
-    show_names = viewer_record is not None and viewer_record.is_staff
+    if show_names is None:
+        show_names = viewer_record is not None and viewer_record.is_staff
     start, end = _day_bounds(space, day)
     fields = [f for f in CALENDAR_FIELDS if f != "status"]
     if show_names:
@@ -344,14 +353,7 @@ def day_calendar(
     for row in rows:
         booking = BookingRow(*row)
         by_resource[booking.resource_id].append(booking)
-    today = today_in(space, now)
-    if day < today:
-        not_before = 1440
-    elif day == today:
-        moment = local(now, space)
-        not_before = moment.hour * 60 + moment.minute // QUARTER * QUARTER
-    else:
-        not_before = 0
+    not_before = _not_before(space, day, now)
     lines = [
         Line(
             resource,
@@ -370,12 +372,23 @@ def day_calendar(
         for resource in resources
     ]
     now_minute = None
-    if day == today:
+    if day == today_in(space, now):
         moment = local(now, space)
         minute = moment.hour * 60 + moment.minute
         if window.opens <= minute < window.closes:
             now_minute = minute
     return DayCalendar(space, day, window, lines, None, now_minute)
+
+
+def _not_before(space: Space, day: dt.date, now: dt.datetime) -> int:
+    """The minute of `day` before which its time is past (on a quarter-hour)."""
+    today = today_in(space, now)
+    if day < today:
+        return 1440
+    if day == today:
+        moment = local(now, space)
+        return moment.hour * 60 + moment.minute // QUARTER * QUARTER
+    return 0
 
 
 @dataclass

@@ -18,7 +18,8 @@ from maillage.core.models import Member
 from maillage.workspace import access, rules, selectors, services
 from maillage.workspace.forms import BookingForm, FindForm, parse_hhmm
 from maillage.workspace.models import CalendarFeed, ResourceKind
-from maillage.workspace.views.timeline import day_rows
+from maillage.workspace.views.daygrid import day_grid
+from maillage.workspace.views.timeline import hours_html
 
 KINDS = [(k, label) for k, label in ResourceKind.choices if k != ResourceKind.FIXED_DESK]
 
@@ -49,7 +50,7 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
     day = _date(request.GET.get("day"), today)
     kind = request.GET.get("kind", "")
     kind = kind if kind in dict(KINDS) else ""
-    calendar = selectors.day_calendar(space=space, day=day, viewer_record=record, kind=kind or None)
+    calendar, rows = day_grid(space=space, day=day, viewer_record=record, kind=kind or None)
     context = {
         "calendar": calendar,
         "space": space,
@@ -58,10 +59,15 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
+        # Written once here: the partial links to these days a dozen times.
+        "day_iso": day.isoformat(),
+        "previous_iso": (day - dt.timedelta(days=1)).isoformat(),
+        "next_iso": (day + dt.timedelta(days=1)).isoformat(),
+        "hours": hours_html(calendar),
         "kind": kind,
         "kinds": KINDS,
         "record": record,
-        "rows": day_rows(calendar, staff=record.is_staff),
+        "rows": rows,
     }
     template = "workspace/booking_calendar.html"
     if request.htmx and not request.htmx.boosted:
