@@ -4,7 +4,7 @@ import functools
 
 from django.conf import settings
 
-from maillage.core.navigation import entries_for
+from maillage.core.navigation import nav_html
 
 
 def viewer(request) -> dict:
@@ -16,6 +16,6 @@ def viewer(request) -> dict:
 
     @functools.cache  # computed once per request, however often the templates read it
     def nav():
-        return entries_for(viewer, url_name)
+        return nav_html(viewer, url_name)
 
     return {"viewer": viewer, "nav": nav, "debug_banner": settings.DEBUG}

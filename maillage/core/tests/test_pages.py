@@ -132,3 +132,57 @@ def test_a_member_record_shows_the_team_her_plan_month_and_links(login, personas
     assert ("sans formule" in admin_page.content.decode()) or (
         "no plan" in admin_page.content.decode()
     )
+
+
+# --- the navigation, written once per language, page and kind of viewer ----------------------
+
+
+def _nav(page: str) -> dict[str, list[str]]:
+    """The entries of each navigation list of a page: label, and '*' when current."""
+    import re
+
+    found = {}
+    for name, pattern in {
+        "member": r'<nav aria-label="[^"]+"><ul class="nav-list">(.*?)</ul>',
+        "staff": r'<nav class="nav-staff".*?<ul class="nav-list">(.*?)</ul>',
+        "menu": r'<div class="menu-panel">(.*?)<form method="post" action="/accounts/logout/">',
+    }.items():
+        block = re.search(pattern, page, re.S)
+        found[name] = [
+            label + ("*" if current else "")
+            for current, label in re.findall(
+                r'<a class="[^"]+" href="[^"]+"( aria-current="page")?><svg.*?</svg>([^<]+)</a>',
+                block.group(1) if block else "",
+            )
+        ]
+    return found
+
+
+def test_the_navigation_lists_each_viewers_pages_and_marks_the_current_one(login, personas):
+    from maillage.members.models import User
+
+    User.objects.update(language="en")
+    member = _nav(login(personas.ines).get("/events/").content.decode())
+    assert member["member"] == [
+        "Home", "Directory", "Events*", "Bookings", "Mutual help", "People to meet",
+    ]  # fmt: skip
+    assert member["staff"] == []
+    assert member["menu"][:2] == ["My profile", "My plan"] and "Preferences" in member["menu"]
+    assert "Two-factor authentication" not in member["menu"]
+
+    staff = _nav(login(personas.malik).get("/staff/members/").content.decode())
+    assert "Members*" in staff["staff"] and "Dashboard" in staff["staff"]
+    assert staff["member"][0] == "Home"
+    assert "Two-factor authentication" in staff["menu"]
+
+
+def test_the_navigation_speaks_the_viewers_language_whatever_was_written_before(login, personas):
+    from maillage.members.models import User
+
+    User.objects.filter(pk=personas.ines.user_id).update(language="en")
+    english = _nav(login(personas.ines).get("/").content.decode())
+    User.objects.filter(pk=personas.ines.user_id).update(language="fr")
+    french = _nav(login(personas.ines).get("/").content.decode())
+    assert english["member"][:2] == ["Home*", "Directory"]
+    assert french["member"][:2] == ["Accueil*", "Annuaire"]
+    assert "Préférences" in french["menu"]
