@@ -164,9 +164,10 @@ def _nav_html(viewer, current_url_name: str | None, account_staff: bool) -> dict
     menu = f'<ul class="menu-list">{_links(account, "menu-item", 20)}</ul>'
     bars = ""
     if entries["member"]:
+        main_label = escape(gettext("Main navigation"))
         bars += (
             '<div class="site-nav"><div class="container site-nav-inner">'
-            f'<nav aria-label="{escape(gettext("Main navigation"))}"><ul class="nav-list">'
+            f'<nav aria-label="{main_label}"><ul class="nav-list">'
             f"{_links(entries['member'], 'nav-link', 20)}</ul></nav></div></div>"
         )
     if entries["staff"]:

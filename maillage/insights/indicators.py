@@ -43,10 +43,11 @@ Aggregates = Mapping[str, Any]
 
 - `members`: members (not staff) whose home is the cell, not left at the period's end
 - `segments`: {segment: members} at the period's end (the same members)
-- `active_members`: members with at least one ledger line (other than joining) in the period
+- `active_members`: the `members` with at least one ledger line (other than joining) in the
+  period (so never more than `members`)
 - `newcomers`: members who joined during the period
 - `members_checked_in`, `checkin_days`: members who came at least once; days present in all
-- `members_attended`: members who attended at least one event
+- `members_attended`: the `members` who attended at least one event
 - `attended`, `no_shows`: attendance and no-show lines (after an RSVP)
 - `members_with_outcome`: members with at least one attended or no-show line
 - `introductions_accepted`, `members_accepted_introduction`
@@ -265,16 +266,19 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="active_members",
-        version=1,
+        # 2: among the members counted at the end of the period (so never more than
+        # "members"); 1 also counted those who had left by then, or not joined yet.
+        version=2,
         name={"en": "Active members", "fr": "Membres actifs"},
         definition={
-            "en": "Members who did anything recorded in the period: came in, booked, joined "
-            "an event, asked, answered, helped, introduced…",
-            "fr": "Membres qui ont fait quelque chose d'enregistré pendant la période : "
-            "venir, réserver, participer à un événement, demander, répondre, aider, "
-            "présenter…",
+            "en": "Members (at the end of the period) who did anything recorded in the "
+            "period: came in, booked, joined an event, asked, answered, helped, introduced…",
+            "fr": "Membres (à la fin de la période) qui ont fait quelque chose d'enregistré "
+            "pendant la période : venir, réserver, participer à un événement, demander, "
+            "répondre, aider, présenter…",
         },
-        formula="count(distinct member with ≥ 1 ledger line other than 'joined')",
+        formula="count(distinct member joined and not left at period end with ≥ 1 ledger "
+        "line other than 'joined')",
         window=MONTH,
         unit="members",
         min_cohort=5,
@@ -337,7 +341,7 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="event_participation_rate",
-        version=1,
+        version=2,  # 2: over the active members of version 2 (members at the period's end)
         name={"en": "Event participation", "fr": "Participation aux événements"},
         definition={
             "en": "Share of the active members who attended at least one event in the period.",

@@ -49,9 +49,9 @@ FORMULAS = {
     ("members_by_segment", 1): gettext_lazy(
         "number of members in each segment at the end of the period"
     ),
-    ("active_members", 1): gettext_lazy(
-        "number of distinct members with at least one line in the activity ledger other "
-        "than joining"
+    ("active_members", 2): gettext_lazy(
+        "number of members (at the end of the period) with at least one line in the "
+        "activity ledger other than joining"
     ),
     ("newcomers", 1): gettext_lazy("number of members who joined during the period"),
     ("drifting_members", 1): gettext_lazy(
@@ -61,7 +61,7 @@ FORMULAS = {
         "100 × tenants at the start of the quarter who are coworkers at its end ÷ tenants "
         "at the start of the quarter"
     ),
-    ("event_participation_rate", 1): gettext_lazy(
+    ("event_participation_rate", 2): gettext_lazy(
         "100 × members who attended an event ÷ active members"
     ),
     ("no_show_rate", 1): gettext_lazy("100 × no-shows ÷ (attendances + no-shows)"),

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -791,6 +791,18 @@ def _period_of(field_name: str, periods: Sequence[Period]) -> Case:
     )
 
 
+def _period_end_of(field_name: str, periods: Sequence[Period]) -> Case:
+    """SQL: the last day of the period in `periods` holding the date in `field_name`."""
+    return Case(
+        *(
+            When(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end}, then=Value(p.end))
+            for p in periods
+        ),
+        default=None,
+        output_field=DateField(),
+    )
+
+
 def _count_aggregates(operator: Operator, periods: Sequence[Period], cells: dict) -> None:
     """From the daily counts, by period and the member's home space: members active, present,
     at events, introduced (conditional aggregation), and each contributor's contributions."""
@@ -800,14 +812,22 @@ def _count_aggregates(operator: Operator, periods: Sequence[Period], cells: dict
         day__lte=max(p.end for p in periods),
     ).annotate(period=_period_of("day", periods))
     distinct_member = lambda **q: Count("member_id", distinct=True, filter=Q(**q))  # noqa: E731
+    # A member at the end of the row's period (joined by then, not left yet): active members
+    # are among `members` (lines from before someone joined do not make them one).
+    period_end = _period_end_of("day", periods)
+    member_at_end = Q(member__joined_on__lte=period_end) & (
+        Q(member__left_on__isnull=True) | Q(member__left_on__gt=period_end)
+    )
     for row in (
         counts.filter(member__role__in=MEMBER_ROLES)
         .values("period", "member__home_space_id")
         .annotate(
-            active_members=Count("member_id", distinct=True),
+            active_members=Count("member_id", distinct=True, filter=member_at_end),
             members_checked_in=distinct_member(kind=ActivityKind.CHECKED_IN),
             checkin_days=Count("id", filter=Q(kind=ActivityKind.CHECKED_IN)),
-            members_attended=distinct_member(kind=ActivityKind.ATTENDED),
+            members_attended=Count(
+                "member_id", distinct=True, filter=Q(kind=ActivityKind.ATTENDED) & member_at_end
+            ),
             attended=Sum("n", filter=Q(kind=ActivityKind.ATTENDED)),
             no_shows=Sum("n", filter=Q(kind=ActivityKind.NO_SHOW)),
             members_with_outcome=distinct_member(
@@ -861,7 +881,8 @@ def _segments(operator: Operator, periods: Sequence[Period], cells: dict) -> Non
     ):
         cells[by_end[_as_date(day)]][space]["segments"][segment] += n
     for day, space, n in (
-        snapshots.filter(member__left_on__isnull=True)
+        # Members at that day: not left yet *then* (one who left later still counted).
+        snapshots.filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=F("day")))
         .values_list("day", "home_space_id")
         .annotate(n=Count("id"))
         .order_by("day", "home_space_id")

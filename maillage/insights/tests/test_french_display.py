@@ -103,7 +103,7 @@ def test_the_pdf_report_is_in_french(login, in_french):
     text = pdf_text(response.content)
     assert "Rapport de la communauté" in text
     assert "Ruche & Co, de décembre 2025 à janvier 2026" in text
-    assert "Calcul : nombre de membres distincts" in text
+    assert "Calcul : nombre de membres (à la fin de la période)" in text
     assert "janvier 2026 : 13" in text  # the latest value
     assert "Locataire : " in text and "Coworker actif : " in text
     assert "Espace de travail : " in text

@@ -295,3 +295,44 @@ def test_it_refuses_an_unknown_operator_in_the_command(db):
 
 def test_it_keeps_staff_roles_out(personas):
     assert services.MEMBER_ROLES == (Role.MEMBER, Role.GUEST)
+
+
+def test_active_members_are_among_the_members_of_the_period(community):
+    """A tenant leaves on 7 January after coming in that week: in January they are neither a
+    member at the period's end nor counted active (version 2); in December, when they were
+    still there, they are both (members used to leave past months as soon as they left).
+    Someone who came before joining is not an active member of that earlier month."""
+    ruche = community.ruche
+    leaver = next(
+        m
+        for m in ruche.members.filter(home_space=community.filature, role=Role.MEMBER)
+        if not m.activities.filter(kind="attended").exists()
+    )
+    leaver.left_on = dt.date(2026, 1, 7)
+    leaver.save(update_fields=["left_on"])
+    # Someone came for a trial day in December and joined on 12 January: a member (and
+    # active) in January, not in December.
+    trial = MemberFactory(home_space=community.filature)
+    joined_long_ago(trial, on=dt.date(2026, 1, 12))
+    activity_record_many([row(trial, "checked_in", at(dt.date(2025, 12, 18), 9))])
+    activity_record_many([row(trial, "checked_in", at(dt.date(2026, 1, 13), 9))])
+    services.insights_recompute(operator=ruche, today=TODAY, full=True)
+
+    january, december = dt.date(2026, 1, 1), dt.date(2025, 12, 1)
+    assert value("members", ruche, start=january).value == 14  # 14 - the leaver + the trial
+    assert value("active_members", ruche, start=january).value == 14  # was 15
+    assert value("active_members", ruche, start=january).version == 2
+    assert value("members", ruche, start=december).value == 14  # was 13
+    assert value("active_members", ruche, start=december).value == 14  # was 15
+    # Event participation: 6 coworkers of 14 active members in January.
+    rate = value("event_participation_rate", ruche, start=january)
+    assert (rate.value, rate.version) == (pytest.approx(100 * 6 / 14, abs=0.1), 2)
+    # Never more active members than members, in any period both are computed for.
+    values = IndicatorValue.objects.filter(operator=ruche, space=None, breakdown="")
+    members = {v.period_start: v.value for v in values.filter(indicator_id="members")}
+    compared = 0
+    for active in values.filter(indicator_id="active_members", value__isnull=False):
+        if members.get(active.period_start) is not None:
+            assert active.value <= members[active.period_start], active.period_start
+            compared += 1
+    assert compared >= 2  # December and January

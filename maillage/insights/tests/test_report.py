@@ -70,8 +70,9 @@ def test_the_report_shows_each_indicator_with_its_definition_and_chart(login, co
     # Thirteen members were active in January 2026 (the whole operator).
     assert active.latest[0] == dt.date(2026, 1, 1) and active.latest[1] == 13
     assert active.chart is not None and "svg" in page
-    assert "Members who did anything recorded in the period" in page
-    assert "How it is computed: number of distinct members" in page  # the formula, in words
+    assert "Members (at the end of the period) who did anything recorded in the period" in page
+    # the formula, in words
+    assert "How it is computed: number of members (at the end of the period)" in page
 
 
 def test_a_bad_period_gives_a_message_not_an_error(login, computed):
