@@ -16,6 +16,11 @@ urlpatterns = [
     path("staff/", core.staff_home, name="staff_home"),
     path("staff/members/", core.staff_members, name="staff_members"),
     path("staff/members/<int:member_id>/", core.staff_member_detail, name="staff_member_detail"),
+    path(
+        "staff/members/<int:member_id>/notes/<int:note_id>/delete/",
+        core.staff_member_note_delete,
+        name="staff_member_note_delete",
+    ),
     path("staff/spaces/", core.staff_spaces, name="staff_spaces"),
     path("staff/spaces/<int:space_id>/", core.staff_space_edit, name="staff_space_edit"),
     path("spaces/<slug:slug>/", core.space_public, name="space_public"),

@@ -241,3 +241,28 @@ class Activity(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The activity ledger is append-only.")
+
+
+NOTE_MAX_LENGTH = 2000
+
+
+class MemberNote(models.Model):
+    """What the team wants to remember about a member ("looking for a bigger office in June",
+    "prefers to be introduced by email"). Read and written by the staff who may open the
+    member's record; never shown to the member nor to other members."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="team_notes")
+    author = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("team note")
+        verbose_name_plural = _("team notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["member", "created_at"], name="member_note_time")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.body[:40]}"

@@ -17,7 +17,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.core.errors import DomainError
-from maillage.core.models import Activity, ActivityKind, Member, Operator, Role, Space
+from maillage.core.models import (
+    NOTE_MAX_LENGTH,
+    Activity,
+    ActivityKind,
+    Member,
+    MemberNote,
+    Operator,
+    Role,
+    Space,
+)
 
 PAYLOAD_MAX_BYTES = 2_000
 
@@ -306,3 +315,31 @@ def member_add_many(rows: Iterable[MemberRow], *, batch_size: int = 2_000) -> li
             for m in created
         )
     return created
+
+
+# --- team notes on a member ------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_note_add(*, member: Member, author: Member, body: str) -> MemberNote:
+    """A note of the team about `member` (the gate decides who may write it)."""
+    text = (body or "").strip()
+    if not text:
+        raise DomainError(_("Write the note before saving it."), field="note")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise DomainError(
+            _("A note holds at most %(max)s characters (this one has %(n)s).")
+            % {"max": NOTE_MAX_LENGTH, "n": len(text)},
+            field="note",
+        )
+    if author.operator_id != member.operator_id or not author.is_staff:
+        raise DomainError(_("Only the team of this member's community writes notes about them."))
+    return MemberNote.objects.create(member=member, author=author, body=text)
+
+
+@transaction.atomic
+def member_note_delete(*, note: MemberNote, by: Member) -> None:
+    """Its author, or an admin of the operator, deletes a note."""
+    if not (note.author_id == by.pk or (by.is_admin and by.operator_id == note.member.operator_id)):
+        raise DomainError(_("Only its author or an operator admin can delete this note."))
+    note.delete()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +17,7 @@ from maillage.core import access, selectors, services
 from maillage.core.errors import DomainError
 from maillage.core.forms import SpaceForm
 from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
-from maillage.core.models import Role, Space
+from maillage.core.models import NOTE_MAX_LENGTH, Role, Space
 from maillage.events import selectors as events_selectors
 from maillage.exchange import selectors as exchange_selectors
 from maillage.insights import selectors as insights_selectors
@@ -146,10 +148,22 @@ def staff_members(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
-    access.staff_record(request.viewer)
+    staff = access.staff_record(request.viewer)
     member = access.member_for_viewer(request.viewer, member_id)
     can_change = request.viewer.manages_space(member.home_space) or request.viewer.is_superuser
-    if request.method == "POST":
+    note_text, note_error = "", None
+    if request.method == "POST" and "note" in request.POST:
+        # A team note: anyone of the team who may open this record (the gate above).
+        author = request.viewer.record_for(member.operator_id) or staff
+        note_text = request.POST["note"]
+        try:
+            services.member_note_add(member=member, author=author, body=note_text)
+        except DomainError as exc:
+            note_error = exc.message
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect(f"{request.path}#notes")
+    elif request.method == "POST":
         member = access.member_for_viewer(request.viewer, member_id, "change")
         role = request.POST.get("role") or member.role
         space = member.home_space
@@ -179,8 +193,34 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
             # what the team needs beside the record: the plan, the month, the engagement
             "allowance": workspace_selectors.member_allowance(member),
             "engagement": insights_selectors.member_card(member),
+            "notes": member.team_notes.select_related("author__user")[:50],
+            "note_text": note_text,
+            "note_error": note_error,
+            "note_max": NOTE_MAX_LENGTH,
+            "viewer_record": request.viewer.record_for(member.operator_id),
         },
+        status=400 if note_error else 200,
     )
+
+
+@login_required
+@require_POST
+def staff_member_note_delete(request: HttpRequest, member_id: int, note_id: int) -> HttpResponse:
+    access.staff_record(request.viewer)
+    member = access.member_for_viewer(request.viewer, member_id)
+    note = member.team_notes.filter(pk=note_id).first()
+    if note is None:
+        raise Http404
+    by = request.viewer.record_for(member.operator_id)
+    if by is None:
+        raise PermissionDenied
+    try:
+        services.member_note_delete(note=note, by=by)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Note deleted."))
+    return redirect(reverse("staff_member_detail", args=[member.pk]) + "#notes")
 
 
 @login_required
