@@ -110,10 +110,14 @@ if (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, with the account of each request read by SQL written once
+# (members/auth.py; sessions from before 2026-11-23 name the originals and log in again).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "maillage.members.auth.ModelBackend",
+    "maillage.members.auth.AuthenticationBackend",
 ]
+# Django's database sessions, read the same way (core/sessions.py).
+SESSION_ENGINE = "maillage.core.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -96,9 +96,10 @@ def load(payload: dict[str, Any]) -> dict[str, Any]:
 
 def sessions(payload: dict[str, Any]) -> dict[str, str]:
     _django()
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
+    from maillage.core.sessions import SessionStore
     from maillage.members.models import User
 
     keys = {}
@@ -108,7 +109,7 @@ def sessions(payload: dict[str, Any]) -> dict[str, str]:
             raise SystemExit(f"bench worker: no account {email} in the bench database")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys[email] = session.session_key

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from maillage.core import sql
 from maillage.core.models import Activity, Member, Operator, Role, Space
 
 Action = Literal["read", "change"]
@@ -132,34 +133,21 @@ def _active_records(user_id: int) -> list[Member]:
     """`active_records_query(user_id)`, run on every request to build the viewer: its SQL is
     written once per process and its rows made into the three models by hand (with the
     database's converters), because the ORM took longer to compile it (0.5 ms on SQLite,
-    0.7 on PostgreSQL) than the database took to answer."""
+    0.7 on PostgreSQL) than the database took to answer. See core/sql.py."""
     with connection.cursor() as cursor:
         cursor.execute(_records_sql(connection.vendor), [user_id])
         rows = cursor.fetchall()
     if not rows:
         return []
-    parts, position = [], 0
+    parts, offset = [], 0
     for model, alias in _RECORD_MODELS:
-        fields = model._meta.concrete_fields
-        columns = [field.get_col(alias) for field in fields]
-        converters = [
-            (i + position, connection.ops.get_db_converters(c) + c.get_db_converters(connection), c)
-            for i, c in enumerate(columns)
-        ]
-        converters = [(i, fns, c) for i, fns, c in converters if fns]
-        names = [field.attname for field in fields]
-        parts.append((model, names, position, len(fields), converters))
-        position += len(fields)
+        parts.append((model, offset, sql.converters(model, alias, offset)))
+        offset += len(model._meta.concrete_fields)
     records = []
     for row in rows:
-        row = list(row)
-        objects = []
-        for model, names, start, size, converters in parts:
-            for i, fns, column in converters:
-                for convert in fns:
-                    row[i] = convert(row[i], column, connection)
-            objects.append(model.from_db(connection.alias, names, row[start : start + size]))
-        member, operator, space = objects
+        member, operator, space = (
+            sql.instance(model, row, conversions, start) for model, start, conversions in parts
+        )
         Member.operator.field.set_cached_value(member, operator)
         Member.home_space.field.set_cached_value(member, space)
         records.append(member)

@@ -1,0 +1,71 @@
+"""Reads that every request makes, written in SQL once per process instead of compiled by the
+ORM each time.
+
+Django compiles a queryset's SQL on every evaluation. For the few reads that every logged-in
+request makes (its session, its account, the viewer's member records) that compilation cost
+more than the database's answer: 0.3 to 0.7 ms each, against 0.05 ms in SQLite and one
+loopback round trip in PostgreSQL. Here the SQL text is built once per model, conditions and
+database vendor from the models' metadata (names only; every value is a parameter, prepared
+by its field as the ORM would), and rows are made into model instances through `from_db` with
+the database's converters, as the ORM does. Tests compare every such read with the ORM's.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+
+def converters(model: type[models.Model], alias: str, offset: int = 0) -> list[tuple]:
+    """(column index, converter functions, column) for the columns of `model` that need
+    converting, its concrete fields starting at `offset` in the row."""
+    out = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(alias)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            out.append((offset + i, functions, column))
+    return out
+
+
+def instance(model: type[models.Model], row: Sequence, conversions: list[tuple], offset: int = 0):
+    """A model instance from its columns in `row` (from `offset`), converted in place."""
+    values = list(row)
+    for i, functions, column in conversions:
+        for convert in functions:
+            values[i] = convert(values[i], column, connection)
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return model.from_db(connection.alias, names, values[offset : offset + len(fields)])
+
+
+@functools.cache
+def _select_sql(model: type[models.Model], conditions: tuple[tuple[str, str], ...], vendor: str):
+    qn = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(qn(field.column) for field in meta.concrete_fields)
+    where = " AND ".join(f"{qn(meta.get_field(name).column)} {op} %s" for name, op in conditions)
+    # Only names from the models' metadata go into the text; every value is a parameter.
+    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {where}"  # noqa: S608
+
+
+def select(model: type[models.Model], conditions: Sequence[tuple[str, str, object]]) -> list:
+    """Instances of `model` whose fields meet every (field name, operator, value) condition,
+    e.g. `select(Session, [("session_key", "=", key), ("expire_date", ">", now)])`."""
+    meta = model._meta
+    shape = tuple((name, op) for name, op, _ in conditions)
+    if any(op not in {"=", "<", ">", "<=", ">="} for _, op in shape):
+        raise ValueError(f"unsupported operator in {shape!r}")
+    params = [
+        meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+        for name, _, value in conditions
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(model, shape, connection.vendor), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    conversions = converters(model, meta.db_table)
+    return [instance(model, row, conversions) for row in rows]
