@@ -127,3 +127,20 @@ def test_a_space_without_rooms_still_says_it_is_closed(personas, day):
     ClosedDay.objects.create(space=space, date=day, reason="Travaux")
     calendar, rows = daygrid.day_grid(space=space, day=day, viewer_record=personas.ines, now=now)
     assert calendar.is_closed and calendar.closed_reason == "Travaux" and str(rows) == ""
+
+
+def test_the_calendars_list_of_spaces_is_the_operators(personas):
+    from django.http import Http404
+
+    from maillage.core.access import viewer_for_user
+    from maillage.workspace import access
+
+    viewer = viewer_for_user(personas.ines.user)
+    spaces = access.bookable_space_list(viewer, personas.ruche.pk)
+    expected = list(access.bookable_spaces(viewer, personas.ruche.pk).order_by("name"))
+    assert [s.pk for s in spaces] == [s.pk for s in expected]
+    assert [s.name for s in spaces] == ["La Filature", "Le Belvédère", "Le Quai"]
+    assert all(s.operator.name == "Ruche & Co" for s in spaces)
+    assert spaces[0].opening_hours == expected[0].opening_hours
+    with pytest.raises(Http404):
+        access.bookable_space_list(viewer_for_user(personas.zoe.user), personas.ruche.pk)

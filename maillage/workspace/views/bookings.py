@@ -44,7 +44,7 @@ def _pick_space(request: HttpRequest, record, spaces):
 @login_required
 def booking_calendar(request: HttpRequest) -> HttpResponse:
     record = access.current_record(request.viewer)
-    spaces = list(access.bookable_spaces(request.viewer, record.operator_id))
+    spaces = access.bookable_space_list(request.viewer, record.operator_id)
     space = _pick_space(request, record, spaces)
     today = selectors.today_in(space)
     day = _date(request.GET.get("day"), today)
