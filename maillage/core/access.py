@@ -115,17 +115,14 @@ def _records_sql(vendor: str) -> str:
         for field in model._meta.concrete_fields
     )
     m, o, s = (qn(model._meta.db_table) for model, _ in _RECORD_MODELS)
-
-    def col(model, name: str) -> str:
-        return qn(model._meta.get_field(name).column)
-
+    col = sql.column
     # Only names from the models' metadata go into the text; the account is a parameter.
     return (
         f"SELECT {columns} FROM {m} m "  # noqa: S608
-        f"JOIN {o} o ON o.{col(Operator, 'id')} = m.{col(Member, 'operator')} "
-        f"JOIN {s} s ON s.{col(Space, 'id')} = m.{col(Member, 'home_space')} "
-        f"WHERE m.{col(Member, 'user')} = %s AND m.{col(Member, 'left_on')} IS NULL "
-        f"ORDER BY o.{col(Operator, 'name')}, m.{col(Member, 'id')}"
+        f"JOIN {o} o ON {col(Operator, 'id', 'o')} = {col(Member, 'operator', 'm')} "
+        f"JOIN {s} s ON {col(Space, 'id', 's')} = {col(Member, 'home_space', 'm')} "
+        f"WHERE {col(Member, 'user', 'm')} = %s AND {col(Member, 'left_on', 'm')} IS NULL "
+        f"ORDER BY {col(Operator, 'name', 'o')}, {col(Member, 'id', 'm')}"
     )
 
 

@@ -266,3 +266,11 @@ class MemberNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.body[:40]}"
+
+    def deletable_by(self, record: Member | None) -> bool:
+        """Its author, or an admin of the member's operator, may delete it."""
+        if record is None:
+            return False
+        return self.author_id == record.pk or (
+            record.is_admin and record.operator_id == self.member.operator_id
+        )

@@ -340,6 +340,6 @@ def member_note_add(*, member: Member, author: Member, body: str) -> MemberNote:
 @transaction.atomic
 def member_note_delete(*, note: MemberNote, by: Member) -> None:
     """Its author, or an admin of the operator, deletes a note."""
-    if not (note.author_id == by.pk or (by.is_admin and by.operator_id == note.member.operator_id)):
+    if not note.deletable_by(by):
         raise DomainError(_("Only its author or an operator admin can delete this note."))
     note.delete()

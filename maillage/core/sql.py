@@ -18,6 +18,12 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 
+def column(model: type[models.Model], name: str, alias: str = "") -> str:
+    """The quoted column of a model's field, for SQL written by hand (`alias.` before it)."""
+    quoted = connection.ops.quote_name(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
 def converters(model: type[models.Model], alias: str, offset: int = 0) -> list[tuple]:
     """(column index, converter functions, column) for the columns of `model` that need
     converting, its concrete fields starting at `offset` in the row."""
@@ -46,7 +52,7 @@ def _select_sql(model: type[models.Model], conditions: tuple[tuple[str, str], ..
     qn = connection.ops.quote_name
     meta = model._meta
     columns = ", ".join(qn(field.column) for field in meta.concrete_fields)
-    where = " AND ".join(f"{qn(meta.get_field(name).column)} {op} %s" for name, op in conditions)
+    where = " AND ".join(f"{column(model, name)} {op} %s" for name, op in conditions)
     # Only names from the models' metadata go into the text; every value is a parameter.
     return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {where}"  # noqa: S608
 

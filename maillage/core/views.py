@@ -151,13 +151,13 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     staff = access.staff_record(request.viewer)
     member = access.member_for_viewer(request.viewer, member_id)
     can_change = request.viewer.manages_space(member.home_space) or request.viewer.is_superuser
+    record = request.viewer.record_for(member.operator_id)
     note_text, note_error = "", None
     if request.method == "POST" and "note" in request.POST:
         # A team note: anyone of the team who may open this record (the gate above).
-        author = request.viewer.record_for(member.operator_id) or staff
         note_text = request.POST["note"]
         try:
-            services.member_note_add(member=member, author=author, body=note_text)
+            services.member_note_add(member=member, author=record or staff, body=note_text)
         except DomainError as exc:
             note_error = exc.message
         else:
@@ -193,11 +193,13 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
             # what the team needs beside the record: the plan, the month, the engagement
             "allowance": workspace_selectors.member_allowance(member),
             "engagement": insights_selectors.member_card(member),
-            "notes": member.team_notes.select_related("author__user")[:50],
+            "notes": [
+                (note, note.deletable_by(record))
+                for note in member.team_notes.select_related("author__user", "member")[:50]
+            ],
             "note_text": note_text,
             "note_error": note_error,
             "note_max": NOTE_MAX_LENGTH,
-            "viewer_record": request.viewer.record_for(member.operator_id),
         },
         status=400 if note_error else 200,
     )

@@ -779,27 +779,19 @@ def aggregates_by_period(
     return {period: dict(spaces) for period, spaces in cells.items()}
 
 
-def _period_of(field_name: str, periods: Sequence[Period]) -> Case:
-    """SQL: the index in `periods` of the one holding the date in `field_name` (else NULL)."""
+def _period_of(field_name: str, periods: Sequence[Period], *, end: bool = False) -> Case:
+    """SQL: the index in `periods` of the one holding the date in `field_name` (else NULL);
+    with `end`, that period's last day instead."""
     return Case(
         *(
-            When(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end}, then=Value(i))
+            When(
+                **{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end},
+                then=Value(p.end if end else i),
+            )
             for i, p in enumerate(periods)
         ),
         default=None,
-        output_field=IntegerField(),
-    )
-
-
-def _period_end_of(field_name: str, periods: Sequence[Period]) -> Case:
-    """SQL: the last day of the period in `periods` holding the date in `field_name`."""
-    return Case(
-        *(
-            When(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end}, then=Value(p.end))
-            for p in periods
-        ),
-        default=None,
-        output_field=DateField(),
+        output_field=DateField() if end else IntegerField(),
     )
 
 
@@ -814,7 +806,7 @@ def _count_aggregates(operator: Operator, periods: Sequence[Period], cells: dict
     distinct_member = lambda **q: Count("member_id", distinct=True, filter=Q(**q))  # noqa: E731
     # A member at the end of the row's period (joined by then, not left yet): active members
     # are among `members` (lines from before someone joined do not make them one).
-    period_end = _period_end_of("day", periods)
+    period_end = _period_of("day", periods, end=True)
     member_at_end = Q(member__joined_on__lte=period_end) & (
         Q(member__left_on__isnull=True) | Q(member__left_on__gt=period_end)
     )

@@ -34,6 +34,7 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from maillage.core import sql
 from maillage.core.models import Member, Space
 from maillage.workspace.models import Booking, ClosedDay, Resource, ResourceKind
 from maillage.workspace.selectors import DayCalendar, day_calendar
@@ -128,17 +129,14 @@ def _decimal(value) -> Decimal | None:
 def _resources_sql(vendor: str, with_kind: bool) -> str:
     qn = connection.ops.quote_name
 
-    def col(alias: str, model, name: str) -> str:
-        return f"{alias}.{qn(model._meta.get_field(name).column)}"
-
     def r(name: str) -> str:
-        return col("r", Resource, name)
+        return sql.column(Resource, name, "r")
 
     def b(name: str) -> str:
-        return col("b", Booking, name)
+        return sql.column(Booking, name, "b")
 
     def c(name: str) -> str:
-        return qn(ClosedDay._meta.get_field(name).column)
+        return sql.column(ClosedDay, name)
 
     shown = ", ".join(r(f) for f in ("id", "kind", "name", "capacity", "seats", "credits_per_hour"))
     closed = (
