@@ -202,6 +202,27 @@ def spaces_managed_by(viewer: Viewer, operator_id: int) -> QuerySet[Space]:
     return spaces.filter(pk__in=viewer.managed_space_ids(record))
 
 
+def spaces_managed_list(viewer: Viewer, operator_id: int) -> list[Space]:
+    """`spaces_managed_by` as a list in name order, read with SQL written once: the staff
+    pages viewed most (the insights dashboard) read it on every request."""
+    record = staff_record(viewer, operator_id)
+    spaces = operator_space_list(record)
+    if record.role == Role.ADMIN:
+        return spaces
+    managed = viewer.managed_space_ids(record)
+    return [space for space in spaces if space.pk in managed]
+
+
+def operator_space_list(record: Member) -> list[Space]:
+    """The spaces of a member record's operator in name order, read with SQL written once
+    (core/sql.py); each carries the record's operator (the same row) instead of joining it.
+    The caller has already passed the gate that gave it `record`."""
+    spaces = sql.select(Space, [("operator", "=", record.operator_id)])
+    for space in spaces:
+        Space.operator.field.set_cached_value(space, record.operator)
+    return sorted(spaces, key=lambda space: (space.name, space.pk))
+
+
 # --- member records --------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ def _scope(request: HttpRequest) -> tuple[object, Space | None, list[Space]]:
     """The viewer's operator and the space asked for (`?space=`): admins may look at the
     whole operator (no space), managers at the spaces they run."""
     record = access.staff_record(request.viewer)
-    spaces = list(access.spaces_managed_by(request.viewer, record.operator_id).order_by("name"))
+    spaces = access.spaces_managed_list(request.viewer, record.operator_id)
     wanted = request.GET.get("space", "")
     if wanted.isdigit():
         space = next((s for s in spaces if s.pk == int(wanted)), None)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from maillage.core import sql
+from maillage.core import access
 from maillage.core.access import Action, Viewer
 from maillage.core.models import Member, Space
 from maillage.members.models import Company
@@ -66,11 +66,7 @@ def bookable_space_list(viewer: Viewer, operator_id: int) -> list[Space]:
     """`bookable_spaces` as a list in name order, read with SQL written once (core/sql.py):
     the calendar reads it on every change of day. Each space carries the viewer's record's
     operator (the same row) instead of joining it again."""
-    record = record_for_operator(viewer, operator_id)
-    spaces = sorted(sql.select(Space, [("operator", "=", operator_id)]), key=lambda s: s.name)
-    for space in spaces:
-        Space.operator.field.set_cached_value(space, record.operator)
-    return spaces
+    return access.operator_space_list(record_for_operator(viewer, operator_id))
 
 
 def space_for_booking(viewer: Viewer, space_id: int) -> Space:

@@ -76,3 +76,37 @@ def test_a_logged_in_member_stays_logged_in_and_logging_out_ends_it(client, pers
     client.cookies["sessionid"] = cookie  # a stolen cookie after logging out
     response = client.get("/bookings/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_select_orders_limits_and_reads_null_as_the_orm_does(personas):
+    from maillage.core.models import Space
+
+    spaces = Space.objects.filter(operator=personas.ruche)
+    fast = sql.select(Space, [("operator", "=", personas.ruche.pk)], order_by=["-name"], limit=2)
+    assert [fields(s) for s in fast] == [fields(s) for s in spaces.order_by("-name")[:2]]
+    fast = sql.select(Space, [("operator", "=", personas.ruche.pk)], order_by=["name"])
+    assert [s.pk for s in fast] == list(spaces.order_by("name").values_list("pk", flat=True))
+    # "=" with None is IS NULL (as the ORM's filter(x=None)), not "= NULL" (never true).
+    User = get_user_model()
+    never = User.objects.filter(pk=personas.ines.user_id).update(last_login=None)
+    assert never == 1
+    found = sql.select(User, [("id", "=", personas.ines.user_id), ("last_login", "=", None)])
+    assert [u.pk for u in found] == [personas.ines.user_id]
+
+
+def test_the_spaces_staff_manage_read_once_equal_the_gates_queryset(personas):
+    from maillage.core import access
+
+    for who in (personas.claire, personas.malik, personas.zoe):
+        viewer = access.viewer_for_user(who.user)
+        listed = access.spaces_managed_list(viewer, who.operator_id)
+        reference = access.spaces_managed_by(viewer, who.operator_id).order_by("name", "pk")
+        assert [fields(s) for s in listed] == [fields(s) for s in reference]
+        assert all(s.operator is not None and s.operator.pk == who.operator_id for s in listed)
+    # A manager sees the spaces they run only; a member, none (the gate refuses).
+    malik = access.viewer_for_user(personas.malik.user)
+    assert [s.name for s in access.spaces_managed_list(malik, personas.ruche.pk)] == ["La Filature"]
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        access.spaces_managed_list(access.viewer_for_user(personas.ines.user), personas.ruche.pk)

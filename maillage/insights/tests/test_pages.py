@@ -149,6 +149,20 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     assert "These 7 tenants" in main(again)
 
 
+def test_the_dashboard_stamp_read_once_equals_the_orms(computed):
+    """The stamp the cached dashboard is keyed on, read with SQL written once, is the latest
+    period's computation time and end, for the operator and for each of its spaces."""
+    for space in (None, computed.filature, computed.quai, computed.belvedere):
+        values = selectors._values(computed.ruche, space).filter(indicator_id="active_members")
+        reference = values.order_by("-period_start").values_list("computed_at", "period_end")
+        assert selectors.dashboard_stamp(operator=computed.ruche, space=space) == (
+            reference.first() or (None, None)
+        )
+    assert selectors.dashboard_stamp(operator=computed.ruche, space=None)[0] is not None
+    unknown = MemberFactory().operator
+    assert selectors.dashboard_stamp(operator=unknown, space=None) == (None, None)
+
+
 def test_it_shows_new_figures_as_soon_as_they_are_computed(login, computed):
     client = login(computed.claire)
     assert "These 7 tenants" in client.get(DASHBOARD).content.decode()
