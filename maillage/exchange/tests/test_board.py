@@ -255,3 +255,12 @@ def test_pausing_from_the_audit_keeps_the_page_and_offers_to_resume(personas, co
     row = next(r for r in page.context["rows"] if r.member.pk == member)
     assert row.paused
     assert ">Resume</button>" in page.content.decode()
+
+
+def test_the_value_card_says_since_when_it_counts(personas, login):
+    """The member's value created counts every outcome since they joined, and says so (the
+    home page's "this month" and the engagement card's "last 3 months" say theirs)."""
+    joined = personas.ines.joined_on
+    with translation.override("en"):
+        page = login(personas.ines).get(reverse("exchange_home")).content.decode()
+        assert f"Since you joined, {formats.date_format(joined, 'j F Y')}" in page
