@@ -324,7 +324,9 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="tenant_coworker_conversion",
-        version=1,
+        # 2: members at the period's end, as `members` counts them; 1 left out anyone who
+        # had left since, so a past period's value changed when someone left later.
+        version=2,
         name={"en": "Tenants who became coworkers", "fr": "Locataires devenus coworkers"},
         definition={
             "en": "Of the members who were tenants at the start of the quarter and are still "
@@ -407,10 +409,13 @@ INDICATORS: tuple[Indicator, ...] = (
         version=1,
         name={"en": "Days present", "fr": "Journées de présence"},
         definition={
-            "en": "Days members came in (one per member and day, however many check-ins).",
-            "fr": "Journées de présence des membres (une par membre et par jour).",
+            "en": "Days members came in: one per member, space and day, however many "
+            "check-ins (so the operator's figure is the sum of its spaces').",
+            "fr": "Journées de présence des membres : une par membre, espace et jour, quel que "
+            "soit le nombre de passages (le chiffre de l'opérateur est la somme de ses "
+            "espaces).",
         },
-        formula="count(distinct (member, day) with a check-in)",
+        formula="count(distinct (member, space, day) with a check-in)",
         window=MONTH,
         unit="days",
         min_cohort=5,
@@ -454,7 +459,9 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="ties_density",
-        version=1,
+        # 2: members at the period's end, as `members` counts them; 1 left out anyone who
+        # had left since, so a past period's value changed when someone left later.
+        version=2,
         name={"en": "Ties density", "fr": "Densité des liens"},
         definition={
             "en": "Share of the possible pairs of members who have met (a roulette, an event "
@@ -473,7 +480,9 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="cross_company_ties",
-        version=1,
+        # 2: members at the period's end, as `members` counts them; 1 left out anyone who
+        # had left since, so a past period's value changed when someone left later.
+        version=2,
         name={"en": "Ties across companies", "fr": "Liens entre entreprises"},
         definition={
             "en": "Of the ties between members whose companies are known, the share between "
@@ -560,27 +569,38 @@ def ready() -> list[Indicator]:
 
 @dataclass
 class Table:
-    """Cells of one indicator and period: {key: Computed}, and the additive groups among them
-    (a total and the parts that add up to it). Keys are anything hashable, e.g. (space, "")."""
+    """Cells of one or more indicators over one period: {key: Computed}; the additive groups
+    among them (a total and the parts that add up to it); and `same`, pairs of cells that
+    repeat one another (withheld together). Keys are anything hashable, e.g. (space, "")."""
 
     cells: dict[Hashable, Computed]
     groups: list[tuple[Hashable, Sequence[Hashable]]] = field(default_factory=list)
+    same: list[tuple[Hashable, Hashable]] = field(default_factory=list)
 
 
-def suppress(table: Table, min_cohort: int) -> set[Hashable]:
+def suppress(table: Table, min_cohort: int | Callable[[Hashable], int]) -> set[Hashable]:
     """The keys whose values must be withheld.
 
-    Primary: a cell computed on 1 to min_cohort − 1 members (none is nothing to protect).
+    Primary: a cell computed on 1 to min_cohort − 1 members (none is nothing to protect);
+    `min_cohort` may depend on the cell (a function of its key).
     Secondary: in a group whose total is shown, a single withheld part could be recomputed
     from the total and the others, so the smallest other part (by cohort, non-empty first)
     is withheld too; a withheld total with every part shown is recomputable as their sum, so
-    its smallest non-empty part goes. Repeated until no group changes.
+    its smallest non-empty part goes; a cell repeating a withheld one is withheld. Repeated
+    until no group changes.
     """
-    hidden = {k for k, c in table.cells.items() if 0 < c.cohort < min_cohort}
+    floor = min_cohort if callable(min_cohort) else (lambda key: min_cohort)
+    hidden = {k for k, c in table.cells.items() if 0 < c.cohort < floor(k)}
     changed = True
     while changed:
         changed = False
+        for a, b in table.same:
+            if a in table.cells and b in table.cells and (a in hidden) != (b in hidden):
+                hidden.update((a, b))
+                changed = True
         for total, parts in table.groups:
+            if total not in table.cells:
+                continue
             present = [p for p in parts if p in table.cells]
             hidden_parts = [p for p in present if p in hidden]
             shown = [p for p in present if p not in hidden]
@@ -593,3 +613,39 @@ def suppress(table: Table, min_cohort: int) -> set[Hashable]:
                 hidden.add(shown[0])
                 changed = True
     return hidden
+
+
+def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
+    """One period's cells of every indicator, keyed (indicator id, space or None for the
+    operator, breakdown), with every additive relation among them, so that suppression sees
+    them together: a withheld cell can be worked back out neither from its own indicator's
+    other cells nor from another indicator's.
+
+    - each additive indicator: its spaces add up to the operator's cell, per breakdown;
+    - `members` is the sum of the segments of `members_by_segment` other than "gone" (those
+      members are not counted any more), in each cell;
+    - `drifting_members` repeats the "drifting" segment;
+    - a part's use by all members (`offer_component_use`, its numerator) is the sum of its use
+      by each segment (`offer_use_by_segment`).
+    """
+    table = Table(dict(cells))
+    spaces = sorted({key[1] for key in cells if key[1] is not None})
+    for indicator_id in sorted({key[0] for key in cells}):
+        indicator = REGISTRY[indicator_id]
+        if not indicator.additive:
+            continue
+        for breakdown in indicator.breakdowns or ("",):
+            parts = [(indicator_id, space, breakdown) for space in spaces]
+            table.groups.append(((indicator_id, None, breakdown), parts))
+    living = [s for s in SEGMENT_KEYS if s != "gone"]
+    for place in [None, *spaces]:
+        segments = [("members_by_segment", place, s) for s in living]
+        table.groups.append((("members", place, ""), segments))
+        table.same.append(
+            (("drifting_members", place, ""), ("members_by_segment", place, "drifting"))
+        )
+    for indicator_id, place, part in cells:
+        if indicator_id == "offer_component_use":
+            by_segment = [("offer_use_by_segment", place, f"{s}:{part}") for s in SEGMENT_KEYS]
+            table.groups.append(((indicator_id, place, part), by_segment))
+    return table

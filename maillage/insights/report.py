@@ -57,9 +57,9 @@ FORMULAS = {
     ("drifting_members", 1): gettext_lazy(
         "number of members drifting away at the end of the period"
     ),
-    ("tenant_coworker_conversion", 1): gettext_lazy(
+    ("tenant_coworker_conversion", 2): gettext_lazy(
         "100 × tenants at the start of the quarter who are coworkers at its end ÷ tenants "
-        "at the start of the quarter"
+        "at the start of the quarter still members at its end"
     ),
     ("event_participation_rate", 2): gettext_lazy(
         "100 × members who attended an event ÷ active members"
@@ -70,7 +70,7 @@ FORMULAS = {
         "contributions"
     ),
     ("introductions_accepted", 1): gettext_lazy("number of introductions accepted"),
-    ("check_in_days", 1): gettext_lazy("number of distinct (member, day) pairs with a check-in"),
+    ("check_in_days", 1): gettext_lazy("number of distinct (member, space, day) with a check-in"),
     ("time_to_first_answer", 1): gettext_lazy(
         "median time, in hours, from an ask being posted to its first answer, over the asks "
         "posted in the period"
@@ -78,11 +78,13 @@ FORMULAS = {
     ("business_declared", 1): gettext_lazy(
         "sum of the amounts of the business recorded between members in the period"
     ),
-    ("ties_density", 1): gettext_lazy(
-        "100 × pairs of members who met ÷ possible pairs, n × (n − 1) ÷ 2"
+    ("ties_density", 2): gettext_lazy(
+        "100 × pairs of members (at the end of the period) who met ÷ possible pairs, "
+        "n × (n − 1) ÷ 2"
     ),
-    ("cross_company_ties", 1): gettext_lazy(
-        "100 × ties across two companies ÷ ties whose two members' companies are known"
+    ("cross_company_ties", 2): gettext_lazy(
+        "100 × ties across two companies ÷ ties whose two members' companies are known "
+        "(members at the end of the period)"
     ),
     ("offer_used_share", 1): gettext_lazy(
         "100 × the mean, over members, of the parts of the offer used ÷ the parts declared "
@@ -93,6 +95,9 @@ FORMULAS = {
         "100 × members of the segment who used the part ÷ members of the segment"
     ),
 }
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # months a report may be asked for
 
 
 class PeriodError(ValueError):
@@ -107,6 +112,8 @@ def parse_month(text: str) -> dt.date:
     """ "2026-01" → 1 January 2026; PeriodError otherwise."""
     try:
         year, month = (int(part) for part in text.strip().split("-")[:2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(year)  # dt.date would take 9999, and its month's end fail
         return dt.date(year, month, 1)
     except (ValueError, TypeError) as error:
         raise PeriodError(_("Write the month as YYYY-MM, e.g. 2026-01.")) from error

@@ -975,9 +975,9 @@ def _ties(operator: Operator, period: Period, end_snapshots, spaces: dict) -> No
     from maillage.members.models import Profile
 
     _, end = _period_bounds(period)
-    home = dict(
-        end_snapshots.filter(member__left_on__isnull=True).values_list("member_id", "home_space_id")
-    )
+    # Members at the period's end (one who left later still counted), as `members` counts them.
+    at_end = Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end)
+    home = dict(end_snapshots.filter(at_end).values_list("member_id", "home_space_id"))
     pairs = set()
     for a, b in (
         Activity.objects.filter(
@@ -1052,7 +1052,8 @@ def _conversion(operator: Operator, period: Period, spaces: dict) -> None:
         return
     tenants = snapshots.filter(day=start_day, segment=eng.TENANT).values("member_id")
     for space, segment, n in (
-        snapshots.filter(day=period.end, member_id__in=tenants, member__left_on__isnull=True)
+        snapshots.filter(day=period.end, member_id__in=tenants)
+        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
         .values_list("home_space_id", "segment")
         .annotate(n=Count("id"))
         .order_by()
@@ -1076,7 +1077,7 @@ def _indicators(operator: Operator, today: dt.date, months: int) -> int:
         by_period.update(aggregates_by_period(operator, [p for p in wanted if p.window == window]))
     for period in wanted:
         aggregates = by_period[period]
-        rows: list[tuple] = []
+        indicators = []
         for indicator in ind.ready():
             if indicator.window != period.window:
                 continue
@@ -1086,7 +1087,8 @@ def _indicators(operator: Operator, today: dt.date, months: int) -> int:
                 "tenants_at_start" in a for a in aggregates.values()
             ):
                 continue  # no snapshot at the quarter's start: nothing to compare with
-            rows.extend(_indicator_rows(operator, period, indicator, aggregates))
+            indicators.append(indicator)
+        rows = _period_rows(operator, period, indicators, aggregates)
         with transaction.atomic():
             IndicatorValue.objects.filter(
                 operator=operator,
@@ -1112,35 +1114,33 @@ VALUE_FIELDS = (
 )
 
 
-def _indicator_rows(operator, period: Period, indicator: ind.Indicator, aggregates) -> list:
-    """The indicator's cells (each space's and the operator's), after suppression, as tuples
-    in `VALUE_FIELDS` order."""
-    cells: dict[tuple[int | None, str], ind.Computed] = {}
-    for space, aggregate in aggregates.items():
-        for breakdown, computed in indicator.cells(aggregate).items():
-            cells[(space, breakdown)] = computed
-    groups = []
-    if indicator.additive:
-        space_ids = [s for s in aggregates if s is not None]
-        for breakdown in indicator.breakdowns or ("",):
-            groups.append(((None, breakdown), [(s, breakdown) for s in space_ids]))
-    hidden = ind.suppress(ind.Table(cells, groups), indicator.min_cohort)
+def _period_rows(operator, period: Period, indicators, aggregates) -> list:
+    """The cells of the period's indicators (each space's and the operator's), after
+    suppression, as tuples in `VALUE_FIELDS` order. The indicators are suppressed together
+    (`ind.period_table`): some add up to others (members and its segments, for instance)."""
+    cells: dict[tuple[str, int | None, str], ind.Computed] = {}
+    for indicator in indicators:
+        for space, aggregate in aggregates.items():
+            for breakdown, computed in indicator.cells(aggregate).items():
+                cells[(indicator.id, space, breakdown)] = computed
+    hidden = ind.suppress(ind.period_table(cells), lambda key: ind.get(key[0]).min_cohort)
     now = timezone.now()
     return [
         (
             operator.pk,
             space,
-            indicator.id,
-            indicator.version,
+            indicator_id,
+            ind.get(indicator_id).version,
             breakdown,
             period.start,
             period.end,
-            None if (space, breakdown) in hidden else computed.value,
+            None if key in hidden else computed.value,
             computed.cohort,
-            (space, breakdown) in hidden,
+            key in hidden,
             now,
         )
-        for (space, breakdown), computed in cells.items()
+        for key, computed in cells.items()
+        for indicator_id, space, breakdown in (key,)
     ]
 
 

@@ -179,3 +179,32 @@ def test_the_share_of_the_offer_used(town):
     events = value("offer_component_use", ruche, breakdown="events")
     assert events.value == round(100 * 6 / 17, 1)
     assert value("offer_used_share", ruche, personas.quai).suppressed  # 3 members
+
+
+def test_a_past_quarters_ties_keep_a_member_who_left_after_it(town):
+    """Ties density v2: the members at the ends of ties are those at the period's end, as
+    `members` counts them. Two ties met in December; one of their members left on 5 January:
+    the last quarter of 2025 still counts both ties and all 14 members of La Filature then."""
+    personas, filature, _, _ = town
+    met = "core.member"
+    december = dt.date(2025, 12, 10)
+    rows = [
+        targeted(filature[0], "met", at(december), met, filature[1].pk),
+        targeted(filature[2], "met", at(december), met, filature[3].pk),
+    ]
+    activity_record_many(rows)
+    leaver = filature[3]
+    leaver.left_on = dt.date(2026, 1, 5)
+    leaver.save(update_fields=["left_on"])
+    services.insights_recompute(operator=personas.ruche, today=TODAY, full=True)
+    autumn = dt.date(2025, 10, 1)
+    # La Filature at 31 December: 12 members (the 2 newcomers joined in January), 2 ties of
+    # 66 possible pairs = 3.03 %; `members` agrees on who was there (its value is withheld
+    # there, as the complement of Le Quai's 3: its cohort says it).
+    density = value("ties_density", personas.ruche, personas.filature, start=autumn)
+    assert (density.version, density.value, density.cohort) == (2, pytest.approx(3.03), 12)
+    members = value("members", personas.ruche, personas.filature, start=dt.date(2025, 12, 1))
+    assert (members.cohort, members.suppressed) == (12, True)
+    # This quarter (to 14 January): the leaver is gone, so is the tie at his end.
+    now = value("ties_density", personas.ruche, personas.filature)
+    assert (now.value, now.cohort) == (1.28, 13)  # 1 tie of 78 pairs

@@ -245,3 +245,85 @@ def test_it_protects_a_table_of_segments_by_space_in_both_directions():
     for total, parts in groups:
         withheld = [p for p in parts if p in hidden]
         assert len(withheld) != 1 or total in hidden
+
+
+# --- suppression across indicators -----------------------------------------------------------
+
+
+def _segment_cells(place, members, **segments):
+    cells = {("members", place, ""): Computed(members, members)}
+    for segment in ind.SEGMENT_KEYS:
+        n = segments.get(segment, 0)
+        cells[("members_by_segment", place, segment)] = Computed(n, n)
+    drifting = segments.get("drifting", 0)
+    cells[("drifting_members", place, "")] = Computed(drifting, drifting)
+    return cells
+
+
+def _floor(key):
+    return ind.get(key[0]).min_cohort
+
+
+def test_a_withheld_segment_cannot_be_worked_out_from_the_members_total():
+    # 44 members: 6 newcomers, 20 coworkers, 15 tenants, 3 occasional (withheld), 0 drifting.
+    # Alone, the segments table would show 44 - (6 + 20 + 15) = 3: with `members` in the same
+    # table, the smallest other non-empty segment (the newcomers) is withheld too.
+    cells = _segment_cells(None, 44, newcomer=6, coworker=20, tenant=15, occasional=3)
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert hidden == {
+        ("members_by_segment", None, "occasional"),
+        ("members_by_segment", None, "newcomer"),
+    }
+    # Those who left ("gone") are not part of `members`: showing them recovers nothing.
+    cells = _segment_cells(None, 41, coworker=20, tenant=18, occasional=3, gone=2)
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert ("members_by_segment", None, "gone") in hidden  # 2 < 5
+    assert ("members_by_segment", None, "occasional") in hidden
+    assert ("members_by_segment", None, "tenant") in hidden  # the complement of occasional
+
+
+def test_members_drifting_away_are_withheld_with_their_segment_and_across_spaces():
+    # The drifting segment of Le Quai is 3 (withheld); `drifting_members` repeats it, so it
+    # is withheld there too, and then (its own spaces → operator group) another space's.
+    cells = {
+        **_segment_cells(None, 40, coworker=20, tenant=12, drifting=8),
+        **_segment_cells("filature", 22, coworker=12, tenant=5, drifting=5),
+        **_segment_cells("quai", 18, coworker=8, tenant=7, drifting=3),
+    }
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert ("drifting_members", "quai", "") in hidden
+    assert ("members_by_segment", "quai", "drifting") in hidden
+    for place in (None, "filature", "quai"):  # withheld together, or shown together
+        assert (("drifting_members", place, "") in hidden) == (
+            ("members_by_segment", place, "drifting") in hidden
+        )
+    # No group of the table is left with exactly one withheld part under a shown total.
+    table = ind.period_table(cells)
+    for total, parts in table.groups:
+        if total in table.cells and total not in hidden:
+            withheld = [p for p in parts if p in hidden and table.cells[p].cohort > 0]
+            assert len(withheld) != 1, (total, withheld)
+
+
+def test_a_segments_use_of_a_part_cannot_be_worked_out_from_everyones_use():
+    # 30 members used "events": 20 coworkers, 8 tenants (withheld: under 10), 2 newcomers
+    # (withheld). Their numerators add up to everyone's: two withheld, nothing to recover.
+    # With one withheld segment only, another goes with it.
+    cells = {
+        ("offer_component_use", None, "events"): Computed(50.0, 30),
+        ("offer_use_by_segment", None, "coworker:events"): Computed(60.0, 20),
+        ("offer_use_by_segment", None, "tenant:events"): Computed(25.0, 8),
+        ("offer_use_by_segment", None, "newcomer:events"): Computed(100.0, 2),
+    }
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert hidden == {
+        ("offer_use_by_segment", None, "tenant:events"),
+        ("offer_use_by_segment", None, "newcomer:events"),
+    }
+    del cells[("offer_use_by_segment", None, "newcomer:events")]
+    cells[("offer_use_by_segment", None, "coworker:events")] = Computed(60.0, 22)
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert hidden == {
+        ("offer_use_by_segment", None, "tenant:events"),
+        ("offer_use_by_segment", None, "coworker:events"),
+    }

@@ -82,6 +82,14 @@ def test_a_bad_period_gives_a_message_not_an_error(login, computed):
     backwards = login(computed.claire).get(REPORT, {"from": "2026-01", "to": "2025-10"})
     assert backwards.context["report"].start == dt.date(2025, 10, 1)
     assert "backwards" in backwards.context["message"]
+    # A year no report covers (the month after December 9999 does not exist): a message on
+    # the page, and the PDF and the exports fall back to the default period, never a 500.
+    client = login(computed.claire)
+    for far in ({"to": "9999-12"}, {"from": "9999-12"}, {"from": "0001-01", "to": "10000-01"}):
+        page = client.get(REPORT, far)
+        assert page.status_code == 200 and "YYYY-MM" in page.context["message"]
+        for url in ("/staff/insights/report.pdf", "/staff/insights/values.csv"):
+            assert client.get(url, far).status_code == 200, (url, far)
 
 
 def test_the_pdf_report_holds_the_same_figures(login, computed):
