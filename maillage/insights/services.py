@@ -45,7 +45,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from maillage.core.models import Activity, ActivityKind, Member, Operator, Role
+from maillage.core.models import Activity, ActivityKind, Member, Operator, Role, Space
 from maillage.insights import engagement as eng
 from maillage.insights import indicators as ind
 from maillage.insights import offer as offers
@@ -90,10 +90,43 @@ def engagement_config(operator: Operator | int) -> eng.EngagementConfig:
 
 
 def offer_declared(operator: Operator | int) -> tuple[str, ...]:
-    """The parts of its offer the operator declared (every measurable part by default)."""
+    """The parts of its offer the operator declared. By default every measurable part, but
+    roaming for an operator with a single space (nobody could use it: it would cap everyone's
+    share)."""
     operator_id = operator if isinstance(operator, int) else operator.pk
     settings = EngagementSettings.objects.filter(operator_id=operator_id).first()
-    return offers.declared(settings.offer if settings is not None else None)
+    if settings is not None and settings.offer:
+        return offers.declared(settings.offer)
+    parts = offers.declared(None)
+    if Space.objects.filter(operator_id=operator_id).count() < 2:
+        parts = tuple(p for p in parts if not offers.BY_KEY[p].roaming)
+    return parts
+
+
+def offer_update(*, by: Member, keys: Iterable[str]) -> tuple[str, ...]:
+    """Declare what the operator's offer contains (admins only: checked by the view's gate).
+    At least one part; unknown parts are refused. The operator's figures are recomputed by a
+    task (this month's; past months keep the offer they were computed with)."""
+    from maillage.core.errors import DomainError
+    from maillage.insights import tasks
+
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        raise DomainError(gettext("Choose at least one part of your offer."), field="offer")
+    try:
+        parts = offers.declared(keys)
+    except offers.OfferError as error:
+        unknown = ", ".join(sorted(set(keys) - set(offers.BY_KEY)))
+        raise DomainError(
+            gettext("Unknown parts of the offer: %(keys)s.") % {"keys": unknown}, field="offer"
+        ) from error
+    with transaction.atomic():
+        settings, _ = EngagementSettings.objects.get_or_create(operator_id=by.operator_id)
+        settings.offer = list(parts)
+        settings.save(update_fields=["offer", "updated_at"])
+        operator_id = by.operator_id
+        transaction.on_commit(lambda: tasks.insights_recompute.enqueue(operator_id=operator_id))
+    return parts
 
 
 def insights_recompute(
@@ -1147,13 +1180,20 @@ def _period_rows(operator, period: Period, indicators, aggregates) -> list:
 def insights_recompute_all(
     *, full: bool = False, today: dt.date | None = None, progress=None
 ) -> list[RecomputeReport]:
+    """Recompute every operator; one operator's failure (logged, with its traceback) does not
+    keep the others' figures from being computed."""
     reports = []
     for operator in Operator.objects.order_by("pk"):
         if progress:
             progress(f"{operator.name}:")
-        reports.append(
-            insights_recompute(operator=operator, full=full, today=today, progress=progress)
-        )
+        try:
+            reports.append(
+                insights_recompute(operator=operator, full=full, today=today, progress=progress)
+            )
+        except Exception:
+            logger.exception("insights: the recompute of operator %s failed", operator.pk)
+            if progress:
+                progress(f"{operator.name}: failed (see the log)")
     return reports
 
 

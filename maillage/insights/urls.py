@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/insights/report.pdf", views.insights_report_pdf, name="insights_report_pdf"),
     path("staff/insights/values.<str:fmt>", views.insights_export, name="insights_export"),
     path("staff/insights/public/", views.insights_publish, name="insights_publish"),
+    path("staff/insights/offer/", views.insights_offer, name="insights_offer"),
     path("transparency/<slug:slug>/", views.transparency, name="insights_transparency"),
     path("me/engagement/", views.my_engagement, name="my_engagement"),
 ]

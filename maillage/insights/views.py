@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from maillage.core import access
 from maillage.core.errors import DomainError
 from maillage.core.models import Operator, Role, Space
 from maillage.insights import indicators as ind
+from maillage.insights import offer as offers
 from maillage.insights import pdf, selectors, services
 from maillage.insights import report as reports
 from maillage.insights.models import Segment
@@ -286,6 +287,58 @@ def insights_publish(request: HttpRequest) -> HttpResponse:
         "insights/publish.html",
         {"operator": record.operator, "choices": choices, "published": published},
     )
+
+
+# What each measured part of the offer is seen from (offer.COMPONENTS' ledger kinds, in words).
+OFFER_MEASURED_BY = {
+    "workspace": gettext_lazy("a check-in"),
+    "meeting_rooms": gettext_lazy("a booking"),
+    "events": gettext_lazy("attending or hosting an event"),
+    "asks_and_offers": gettext_lazy(
+        "posting or answering an ask, helping someone, publishing an offer or a need"
+    ),
+    "introductions": gettext_lazy("an introduction made or accepted, a meeting recorded"),
+    "opportunities": gettext_lazy("an opportunity received or accepted, business recorded"),
+    "network": gettext_lazy("a check-in at another of your spaces"),
+    "guests": gettext_lazy("a guest registered"),
+}
+
+
+@login_required
+def insights_offer(request: HttpRequest) -> HttpResponse:
+    """The admin declares what the operator's offer contains: the parts each member's share
+    of the offer used is counted over."""
+    record = access.staff_record(request.viewer)
+    if record.role != Role.ADMIN:
+        raise PermissionDenied
+    declared = services.offer_declared(record.operator)
+    if request.method == "POST":
+        wanted = request.POST.getlist("part")
+        try:
+            services.offer_update(by=record, keys=wanted)
+        except DomainError as error:
+            messages.error(request, error.message)
+            declared = tuple(k for k in wanted if k in offers.BY_KEY)  # what was ticked
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your offer has been saved. This month's figures follow within minutes; "
+                    "past months keep the offer they were computed with."
+                ),
+            )
+            return redirect("insights_offer")
+    lang = (get_language() or "fr")[:2]
+    parts = [
+        (
+            c.key,
+            c.name.get(lang, c.name["en"]),
+            OFFER_MEASURED_BY.get(c.key) if c.status == offers.READY else None,
+            c.key in declared,
+        )
+        for c in offers.COMPONENTS
+    ]
+    return render(request, "insights/offer.html", {"operator": record.operator, "parts": parts})
 
 
 def transparency(request: HttpRequest, slug: str) -> HttpResponse:
