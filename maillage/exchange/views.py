@@ -545,7 +545,15 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__full_name", "pk")
     )  # a plain select: fine for a few hundred members; thousands would need a search box
-    form = forms.StaffIntroductionForm(request.POST or None, members=members)
+    chosen = {
+        name: int(request.GET[name])
+        for name in ("a", "b")
+        if request.GET.get(name, "").isdigit() and members.filter(pk=request.GET[name]).exists()
+    }
+    form = forms.StaffIntroductionForm(request.POST or None, members=members, initial=chosen)
+    suggestions = []
+    if request.method == "GET" and "a" in chosen:
+        suggestions = _suggestions_for(members.get(pk=chosen["a"]), members)
     if request.method == "POST" and form.is_valid():
         try:
             intro = services.introduction_propose(
@@ -561,4 +569,21 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The introduction was sent to both members."))
             return redirect("exchange_introduction", intro.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "exchange/staff_introduction_new.html", {"form": form}, status=status)
+    return render(
+        request,
+        "exchange/staff_introduction_new.html",
+        {"form": form, "suggestions": suggestions, "a": chosen.get("a")},
+        status=status,
+    )
+
+
+def _suggestions_for(member: Member, members) -> list:
+    """Whom `member` should meet first (matching's reciprocal suggestions, as the member sees
+    them on their own page), among the members these staff may introduce: quick picks for
+    the second person of an introduction."""
+    from maillage.core.access import viewer_for_user
+    from maillage.matching.selectors import people_to_meet
+
+    viewer = viewer_for_user(member.user, operator_id=member.operator_id)
+    allowed = set(members.values_list("pk", flat=True))
+    return [p for p in people_to_meet(viewer, k=5) if p.member.pk in allowed][:3]

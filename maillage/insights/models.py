@@ -179,16 +179,25 @@ class IndicatorValue(models.Model):
         return f"{self.indicator_id} {self.period_start}: {self.value}"
 
 
-class EventInvitation(models.Model):
-    """A member invited to an event from an insights action list (one per event and member:
-    inviting twice sends nothing more). The email goes out from a task."""
+class Invitation(models.Model):
+    """A member invited from an insights action list by a member of staff; the email goes
+    out from a task (`sent_at` once sent)."""
 
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     invited_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EventInvitation(Invitation):
+    """An invitation to an event (one per event and member: inviting twice sends nothing
+    more)."""
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -197,3 +206,20 @@ class EventInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} invited to {self.event_id}"
+
+
+class RouletteInvitation(Invitation):
+    """An invitation to join the lunch roulette of the member's home space (matching), once
+    per member and space: inviting again sends nothing more."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "member"], name="insights_roulette_invite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} invited to the roulette of {self.space_id}"

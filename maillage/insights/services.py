@@ -1251,46 +1251,141 @@ def event_invite(*, by: Member, event, members: Iterable[Member], now=None) -> i
     return len(fresh)
 
 
+def _send_each(pending, compose) -> int:
+    """Email each pending invitation (`compose(invitation)` → an EmailMessage), in its
+    member's language, and mark it sent: running twice sends once. Returns how many."""
+    from django.conf import settings
+    from django.utils import translation
+
+    sent = 0
+    for invitation in pending:
+        with translation.override(invitation.member.user.language or settings.LANGUAGE_CODE):
+            compose(invitation).send()
+        type(invitation).objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _invited_by(invitation) -> str:
+    return invitation.invited_by.user.get_short_name() if invitation.invited_by else ""
+
+
 def invitations_send(*, event_id: int) -> int:
     """Email the invitations to an event not sent yet (idempotent). Returns how many."""
-    from django.conf import settings
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
-    from django.utils import translation
     from django.utils.formats import date_format
 
     from maillage.events import ical
     from maillage.insights.models import EventInvitation
 
-    sent = 0
-    pending = EventInvitation.objects.filter(event_id=event_id, sent_at__isnull=True)
-    for invitation in pending.select_related("event__space", "member__user", "invited_by__user"):
+    def compose(invitation):
         event, user = invitation.event, invitation.member.user
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            start = event.starts_at.astimezone(event.tz)
-            context = {
-                "name": user.get_short_name(),
-                "event": event,
-                "day": date_format(start, "l j F Y"),
-                "start": date_format(start, "H:i"),
-                "place": event.place,
-                "url": ical.event_url(event),
-                "by": invitation.invited_by.user.get_short_name() if invitation.invited_by else "",
-            }
-            message = EmailMessage(
-                subject=" ".join(
-                    (gettext("You are invited: %(title)s") % {"title": event.title}).split()
-                ),
-                body=render_to_string("insights/email/invitation.txt", context),
-                to=[user.email],
-                reply_to=[event.space.contact_email]
-                if event.space_id and event.space.contact_email
-                else None,
+        start = event.starts_at.astimezone(event.tz)
+        context = {
+            "name": user.get_short_name(),
+            "event": event,
+            "day": date_format(start, "l j F Y"),
+            "start": date_format(start, "H:i"),
+            "place": event.place,
+            "url": ical.event_url(event),
+            "by": _invited_by(invitation),
+        }
+        return EmailMessage(
+            subject=" ".join(
+                (gettext("You are invited: %(title)s") % {"title": event.title}).split()
+            ),
+            body=render_to_string("insights/email/invitation.txt", context),
+            to=[user.email],
+            reply_to=[event.space.contact_email]
+            if event.space_id and event.space.contact_email
+            else None,
+        )
+
+    pending = EventInvitation.objects.filter(event_id=event_id, sent_at__isnull=True)
+    return _send_each(
+        pending.select_related("event__space", "member__user", "invited_by__user"), compose
+    )
+
+
+# --- actions: inviting a list of members to the lunch roulette ------------------------------
+
+
+def roulette_invite(*, by: Member, members: Iterable[Member], now=None) -> int:
+    """Invite members to join their home space's lunch roulette (matching): one invitation
+    per member and space; those already taking part, or invited already, are skipped. The
+    emails go out from a task after commit. Returns how many were newly invited."""
+    from maillage.core.errors import DomainError
+    from maillage.insights import tasks
+    from maillage.insights.models import RouletteInvitation
+    from maillage.matching.models import RouletteOptIn
+
+    now = now or timezone.now()
+    members = [
+        m for m in members if m.operator_id == by.operator_id and m.is_active and m.home_space_id
+    ]
+    if not members:
+        raise DomainError(gettext("Nobody to invite."))
+    ids = [m.pk for m in members]
+    with transaction.atomic():
+        taking_part = set(
+            RouletteOptIn.objects.filter(member_id__in=ids, is_active=True).values_list(
+                "member_id", "space_id"
             )
-            message.send()
-        EventInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+        )
+        already = set(
+            RouletteInvitation.objects.filter(member_id__in=ids).values_list(
+                "member_id", "space_id"
+            )
+        )
+        skip = taking_part | already
+        fresh = [
+            RouletteInvitation(
+                operator_id=by.operator_id,
+                space_id=m.home_space_id,
+                member=m,
+                invited_by=by,
+                created_at=now,
+            )
+            for m in members
+            if (m.pk, m.home_space_id) not in skip
+        ]
+        RouletteInvitation.objects.bulk_create(fresh)
+        if fresh:
+            operator_id = by.operator_id
+            transaction.on_commit(
+                lambda: tasks.roulette_invitations_send.enqueue(operator_id=operator_id)
+            )
+    return len(fresh)
+
+
+def roulette_invitations_send(*, operator_id: int) -> int:
+    """Email the operator's roulette invitations not sent yet (idempotent). Returns how many."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from maillage.insights.models import RouletteInvitation
+
+    def compose(invitation):
+        space, user = invitation.space, invitation.member.user
+        context = {
+            "name": user.get_short_name(),
+            "space": space.name,
+            "url": settings.SITE_URL + reverse("matching_roulette"),
+            "by": _invited_by(invitation),
+        }
+        return EmailMessage(
+            subject=gettext("Lunch roulette at %(space)s: meet someone new")
+            % {"space": space.name},
+            body=render_to_string("insights/email/roulette_invitation.txt", context),
+            to=[user.email],
+            reply_to=[space.contact_email] if space.contact_email else None,
+        )
+
+    pending = RouletteInvitation.objects.filter(operator_id=operator_id, sent_at__isnull=True)
+    return _send_each(pending.select_related("space", "member__user", "invited_by__user"), compose)
 
 
 # --- transparency ----------------------------------------------------------------------------

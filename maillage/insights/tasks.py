@@ -24,3 +24,11 @@ def invitations_send(*, event_id: int) -> int:
     from maillage.insights.services import invitations_send as send
 
     return send(event_id=event_id)
+
+
+@task
+def roulette_invitations_send(*, operator_id: int) -> int:
+    """Email an operator's roulette invitations not sent yet (running twice sends once)."""
+    from maillage.insights.services import roulette_invitations_send as send
+
+    return send(operator_id=operator_id)

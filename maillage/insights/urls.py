@@ -16,6 +16,11 @@ urlpatterns = [
         views.insights_invite,
         name="insights_invite",
     ),
+    path(
+        "staff/insights/segments/<slug:segment>/invite/roulette/",
+        views.insights_invite_roulette,
+        name="insights_invite_roulette",
+    ),
     path("staff/insights/report/", views.insights_report, name="insights_report"),
     path("staff/insights/report.pdf", views.insights_report_pdf, name="insights_report_pdf"),
     path("staff/insights/values.<str:fmt>", views.insights_export, name="insights_export"),

@@ -204,13 +204,12 @@ def insights_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-# --- inviting a segment's members to an event --------------------------------------------------
+# --- inviting a segment's members (to an event, to the roulette) -----------------------------
 
 
-@login_required
-@require_POST
-def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
-    """Invite the members of a segment list (the same filter as the page) to an event."""
+def _segment_action(request: HttpRequest, segment: str):
+    """For an action on a segment list: the staff record, the space, the page to go back to
+    (with the list's filters) and the list's members (the same filter as the page)."""
     if segment not in Segment.values:
         raise Http404
     record, space, _spaces = _scope(request)
@@ -222,18 +221,29 @@ def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
     if without_event:
         query["without_event"] = 1
     back = f"{back}?{urlencode(query)}" if query else back
+
+    def members():
+        snapshots = selectors.segment_members(
+            operator=record.operator, space=space, segment=segment, without_event=without_event
+        )
+        return [s.member for s in snapshots]
+
+    return record, space, back, members
+
+
+@login_required
+@require_POST
+def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
+    """Invite the members of a segment list (the same filter as the page) to an event."""
+    record, space, back, members = _segment_action(request, segment)
     events = services.invitable_events(record.operator, space)
     wanted = request.POST.get("event", "")
     event = events.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     if event is None:
         messages.error(request, _("Choose an event to invite them to."))
         return redirect(back)
-    snapshots = selectors.segment_members(
-        operator=record.operator, space=space, segment=segment, without_event=without_event
-    )
-    members = [s.member for s in snapshots]
     try:
-        n = services.event_invite(by=record, event=event, members=members)
+        n = services.event_invite(by=record, event=event, members=members())
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(back)
@@ -249,6 +259,33 @@ def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
         )
     else:
         messages.info(request, _("They had all been invited to this event already."))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def insights_invite_roulette(request: HttpRequest, segment: str) -> HttpResponse:
+    """Invite the members of a segment list to join their home space's lunch roulette."""
+    record, _space, back, members = _segment_action(request, segment)
+    try:
+        n = services.roulette_invite(by=record, members=members())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if n:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s member invited to the lunch roulette.",
+                "%(n)s members invited to the lunch roulette.",
+                n,
+            )
+            % {"n": n},
+        )
+    else:
+        messages.info(
+            request, _("They all take part in the roulette, or had been invited to it already.")
+        )
     return redirect(back)
 
 

@@ -208,6 +208,76 @@ def test_a_bad_invitation_writes_nothing(login, computed, lunch):
     assert login(computed.claire).post("/staff/insights/segments/nobody/invite/").status_code == 404
 
 
+ROULETTE = "/staff/insights/segments/tenant/invite/roulette/"
+
+
+def test_claire_invites_the_tenants_to_the_lunch_roulette_of_their_space(
+    login, computed, run_worker, django_capture_on_commit_callbacks
+):
+    from maillage.insights.models import RouletteInvitation
+    from maillage.matching.services import roulette_join
+
+    # One of the seven tenants who never came to an event takes part already: not invited.
+    keen = MemberFactory(home_space=computed.quai)
+    joined_long_ago(keen)
+    weekly(keen, weeks=20)
+    services.insights_recompute(operator=computed.ruche, today=TODAY)
+    roulette_join(member=keen, space=computed.quai)
+    client = login(computed.claire)
+    page = client.get("/staff/insights/segments/tenant/", {"without_event": 1})
+    assert "Invite them to the lunch roulette" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ROULETTE, {"without_event": "1"}, follow=True)
+    assert "7 members invited to the lunch roulette" in response.content.decode()
+    invited = RouletteInvitation.objects.all()
+    assert invited.count() == 7 and not invited.filter(member=keen).exists()
+    assert {i.space_id for i in invited.filter(member=computed.hugo)} == {computed.quai.pk}
+    run_worker()
+    to_hugo = [m for m in mail.outbox if m.to == [computed.hugo.user.email]]
+    assert len(to_hugo) == 1 and "Le Quai" in to_hugo[0].subject
+    assert "/meet/roulette/" in to_hugo[0].body and "Claire" in to_hugo[0].body
+    assert len(mail.outbox) == 7
+    # Again: nobody is invited twice, no more email.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(ROULETTE, {"without_event": "1"}, follow=True)
+    assert "invited to it already" in again.content.decode()
+    run_worker()
+    assert invited.count() == 7 and len(mail.outbox) == 7
+
+
+def test_roulette_invitations_are_for_the_staff_of_the_members_space(login, computed):
+    from maillage.insights.models import RouletteInvitation
+
+    assert login(computed.ines).post(ROULETTE).status_code == 403
+    assert login(computed.hugo).get(ROULETTE).status_code in (403, 405)
+    # Malik runs La Filature: his tenant list has nobody of Le Quai.
+    login(computed.malik).post(ROULETTE)
+    assert not RouletteInvitation.objects.exclude(space=computed.filature).exists()
+    # Zoé's list is Le Grenier's: Ruche & Co's members are never hers to invite.
+    login(computed.zoe).post(ROULETTE)
+    assert (
+        not RouletteInvitation.objects.filter(operator=computed.ruche)
+        .exclude(invited_by__operator=computed.ruche)
+        .exists()
+    )
+    assert (
+        login(computed.claire).post("/staff/insights/segments/nobody/invite/roulette/").status_code
+        == 404
+    )
+
+
+def test_staff_introduce_a_tenant_from_the_list_with_a_suggestion_to_start_from(login, computed):
+    page = login(computed.claire).get("/staff/insights/segments/tenant/").content.decode()
+    link = f"/staff/introductions/new/?a={computed.hugo.pk}"
+    assert link in page
+    form = login(computed.claire).get(link)
+    assert form.status_code == 200
+    assert form.context["form"].initial == {"a": computed.hugo.pk}
+    # A member of another operator cannot be picked through the address.
+    other = login(computed.claire).get(f"/staff/introductions/new/?a={computed.zoe.pk}")
+    assert other.context["form"].initial == {} and other.context["suggestions"] == []
+
+
 # --- transparency ---------------------------------------------------------------------------
 
 

@@ -196,3 +196,25 @@ def test_the_people_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("matching_people"))
     assert "Sarah Test" in response.content.decode()
+
+
+def test_staff_introducing_a_member_start_from_whom_they_should_meet(community, login):
+    """The staff introduction form, opened for Inès (from an insights list), offers her first
+    suggestions as picks, among the members these staff may introduce; a pick fills the form."""
+    url = "/staff/introductions/new/"
+    page = login(community.p.claire).get(url, {"a": community.p.ines.pk})
+    picks = [p.member for p in page.context["suggestions"]]
+    assert picks[:1] == [community.sarah] and community.paul not in picks
+    html = page.content.decode()
+    assert f"?a={community.p.ines.pk}&amp;b={community.sarah.pk}" in html
+    assert community.law.label_fr in html  # the reason, as Inès reads it
+    filled = login(community.p.claire).get(url, {"a": community.p.ines.pk, "b": community.sarah.pk})
+    assert filled.context["form"].initial == {"a": community.p.ines.pk, "b": community.sarah.pk}
+    # Malik runs La Filature only: Hugo (Le Quai) is never one of his picks.
+    claires = [p.member for p in page.context["suggestions"]]
+    assert community.p.hugo in claires
+    malik = login(community.p.malik).get(url, {"a": community.p.ines.pk})
+    maliks = [p.member for p in malik.context["suggestions"]]
+    assert community.sarah in maliks and community.p.hugo not in maliks
+    # A member may not use the staff form at all.
+    assert login(community.p.ines).get(url, {"a": community.sarah.pk}).status_code == 403
