@@ -84,7 +84,7 @@ def test_claire_invites_the_tenants_and_downloads_the_report(
 
     # Invite them to the lunch.
     page.locator("#invite-event").select_option(str(lunch.pk))
-    page.locator("form.insights-invite button[type=submit]").click()
+    page.get_by_role("button", name="Les inviter à un événement").click()
     expect(page.locator(".messages")).to_contain_text("Déjeuner de rentrée")
     invited = EventInvitation.objects.filter(event=lunch)
     assert invited.count() == listed > 0
