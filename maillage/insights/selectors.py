@@ -4,7 +4,7 @@ engagement snapshots), never the ledger; each takes what the access gate returne
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Window
@@ -444,6 +444,9 @@ class NextStep:
     part: str  # the part of the offer, in the reader's language
     text: str
     url: str | None
+    # One click does it: a form posting `fields` to `action` (e.g. say "going" to an event).
+    action: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def untried(member: Member) -> list[NextStep]:
@@ -477,5 +480,47 @@ def untried(member: Member) -> list[NextStep]:
                 continue
         component = offers.BY_KEY[key]
         name = component.name.get(lang, component.name["en"])
-        steps.append(NextStep(key, name, str(NEXT_STEP_TEXT.get(key, name)), url))
+        step = NextStep(key, name, str(NEXT_STEP_TEXT.get(key, name)), url)
+        steps.append(_one_click(step, member) or step)
     return steps
+
+
+def _one_click(step: NextStep, member: Member) -> NextStep | None:
+    """The step as something done in one click, when there is one: going to the upcoming
+    event ranked first for the member, joining the lunch roulette of their space, a day at
+    another of the operator's spaces. None: keep the link."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    if step.key == "events":
+        from maillage.events.selectors import for_you
+
+        items = for_you(member)["items"]
+        if not items:
+            return None
+        event = max(items, key=lambda item: item.score).event
+        when = date_format(event.starts_at.astimezone(event.tz), "l j F, H:i")
+        text = _("Count me in: %(title)s, %(when)s") % {"title": event.title, "when": when}
+        action = reverse("event_rsvp", args=[event.pk])
+        return replace(step, text=text, action=action, fields=(("status", "going"),))
+    if step.key == "introductions" and member.home_space_id:
+        from maillage.matching.models import Frequency, RouletteOptIn
+
+        space = member.home_space
+        if RouletteOptIn.objects.filter(member=member, space=space, is_active=True).exists():
+            return None
+        text = _("Join the lunch roulette of %(space)s") % {"space": space.name}
+        fields = (("space", str(space.pk)), (f"s{space.pk}-frequency", Frequency.WEEKLY))
+        return replace(step, text=text, action=reverse("matching_roulette"), fields=fields)
+    if step.key == "network":
+        other = (
+            Space.objects.filter(operator_id=member.operator_id)
+            .exclude(pk=member.home_space_id)
+            .order_by("name")
+            .first()
+        )
+        if other is None:
+            return None
+        text = _("Work a day at %(space)s") % {"space": other.name}
+        return replace(step, text=text, url=reverse("space_public", args=[other.slug]))
+    return None

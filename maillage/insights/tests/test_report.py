@@ -335,6 +335,33 @@ def test_hugo_sees_his_engagement_and_what_he_has_not_tried(login, client, compu
     assert client.get("/me/engagement/").status_code == 302
 
 
+def test_hugos_next_steps_are_done_in_one_click(login, computed, lunch):
+    """What Hugo has not tried comes as actions: say he is going to the event ranked first
+    for him, join the lunch roulette of Le Quai; a day at another of the operator's spaces is
+    a link to that space's page. Each button does what it says."""
+    from maillage.events.models import Rsvp
+    from maillage.matching.models import RouletteOptIn
+
+    client = login(computed.hugo)
+    steps = {step.key: step for step in client.get("/me/engagement/").context["untried"]}
+    events = steps["events"]
+    assert events.action == f"/events/{lunch.pk}/rsvp/" and "Déjeuner du Quai" in events.text
+    roulette = steps["introductions"]
+    assert roulette.action == "/meet/roulette/" and "Le Quai" in roulette.text
+    assert steps["network"].url == f"/spaces/{computed.filature.slug}/"  # first by name
+    html = client.get("/me/engagement/").content.decode()
+    assert f'action="/events/{lunch.pk}/rsvp/"' in html and 'value="going"' in html
+    # Clicking: the RSVP and the roulette are recorded.
+    client.post(events.action, dict(events.fields))
+    assert Rsvp.objects.get(event=lunch, member=computed.hugo).status == "going"
+    client.post(roulette.action, dict(roulette.fields))
+    assert RouletteOptIn.objects.filter(member=computed.hugo, space=computed.quai, is_active=True)
+    # Done: the roulette step goes back to a link (he takes part), the event one too (he has
+    # answered the only event there is).
+    steps = {step.key: step for step in client.get("/me/engagement/").context["untried"]}
+    assert steps["introductions"].action is None and steps["events"].action is None
+
+
 def test_ines_has_tried_the_events(login, computed):
     response = login(computed.ines).get("/me/engagement/")
     untried = {step.key for step in response.context["untried"]}
