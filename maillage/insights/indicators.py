@@ -65,7 +65,8 @@ Aggregates = Mapping[str, Any]
   at the ends of the pairs with known companies
 - `offer_components`: the measured parts of the operator's declared offer;
   `offer_members`: members (not gone) at the period's end; `offer_share_sum`: the sum of their
-  shares of the offer used (0–1); `offer_used`: {part: members who used it};
+  shares of the offer used (0–1); `offer_share_sum_by_segment`: the same by segment;
+  `offer_used`: {part: members who used it};
   `offer_segment_members`: {segment: members}; `offer_used_by_segment`:
   {"segment:part": members of the segment who used it}
 """
@@ -203,6 +204,16 @@ def _offer_share(a: Aggregates) -> Computed:
     if not n:
         return Computed(None, 0)
     return Computed(round(100 * a.get("offer_share_sum", 0.0) / n, 1), n)
+
+
+def _offer_share_by_segment(a: Aggregates) -> dict[str, Computed]:
+    sizes = a.get("offer_segment_members", {})
+    sums = a.get("offer_share_sum_by_segment", {})
+    return {
+        segment: Computed(round(100 * sums.get(segment, 0.0) / n, 1), n)
+        for segment, n in sizes.items()
+        if n
+    }
 
 
 def _offer_components(a: Aggregates) -> dict[str, Computed]:
@@ -517,6 +528,26 @@ INDICATORS: tuple[Indicator, ...] = (
         uses_segments=True,
     ),
     Indicator(
+        id="offer_used_share_by_segment",
+        version=1,
+        name={
+            "en": "Share of the offer used, by segment",
+            "fr": "Part de l'offre utilisée, par segment",
+        },
+        definition={
+            "en": "The share of the offer used (as above) by the members of each segment: "
+            "how much of what they pay for tenants, coworkers or newcomers use.",
+            "fr": "La part de l'offre utilisée (comme ci-dessus) par les membres de chaque "
+            "segment : ce que locataires, coworkers ou nouveaux utilisent de ce qu'ils paient.",
+        },
+        formula="100 × mean over the segment's members (parts used / parts declared and measured)",
+        window=MONTH,
+        unit="percent",
+        min_cohort=10,
+        compute=_offer_share_by_segment,
+        uses_segments=True,
+    ),
+    Indicator(
         id="offer_component_use",
         version=1,
         name={"en": "Use of each part of the offer", "fr": "Usage de chaque élément de l'offre"},
@@ -626,7 +657,8 @@ def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
       members are not counted any more), in each cell;
     - `drifting_members` repeats the "drifting" segment;
     - a part's use by all members (`offer_component_use`, its numerator) is the sum of its use
-      by each segment (`offer_use_by_segment`).
+      by each segment (`offer_use_by_segment`); so is the sum of the members' shares of the
+      offer (`offer_used_share` and `offer_used_share_by_segment`).
     """
     table = Table(dict(cells))
     spaces = sorted({key[1] for key in cells if key[1] is not None})
@@ -644,6 +676,10 @@ def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
         table.same.append(
             (("drifting_members", place, ""), ("members_by_segment", place, "drifting"))
         )
+    for place in [None, *spaces]:
+        # The members' shares add up: all members' sum is the sum of each segment's.
+        by_segment = [("offer_used_share_by_segment", place, s) for s in SEGMENT_KEYS]
+        table.groups.append((("offer_used_share", place, ""), by_segment))
     for indicator_id, place, part in cells:
         if indicator_id == "offer_component_use":
             by_segment = [("offer_use_by_segment", place, f"{s}:{part}") for s in SEGMENT_KEYS]

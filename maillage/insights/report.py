@@ -90,6 +90,10 @@ FORMULAS = {
         "100 × the mean, over members, of the parts of the offer used ÷ the parts declared "
         "and measured"
     ),
+    ("offer_used_share_by_segment", 1): gettext_lazy(
+        "100 × the mean, over the segment's members, of the parts of the offer used ÷ the "
+        "parts declared and measured"
+    ),
     ("offer_component_use", 1): gettext_lazy("100 × members who used the part ÷ members"),
     ("offer_use_by_segment", 1): gettext_lazy(
         "100 × members of the segment who used the part ÷ members of the segment"

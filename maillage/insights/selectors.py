@@ -43,7 +43,7 @@ DASHBOARD_INDICATORS = (
     "tenant_coworker_conversion",
     "offer_used_share",
 )
-HEATMAP_INDICATORS = ("offer_component_use", "offer_use_by_segment")
+HEATMAP_INDICATORS = ("offer_component_use", "offer_use_by_segment", "offer_used_share_by_segment")
 HEATMAP_SEGMENTS = (eng.NEWCOMER, eng.COWORKER, eng.TENANT, eng.OCCASIONAL, eng.DRIFTING)
 TREND_MONTHS = 13
 LIST_PREVIEW = 8
@@ -316,14 +316,18 @@ def _heatmap(rows, by_key, period_start: dt.date) -> Heatmap | None:
         value = by_key.get((indicator_id, breakdown, period_start))
         return None if value is None else HeatCell(value.value, value.suppressed)
 
-    all_members = [cell("offer_component_use", k) for k in keys]
+    # The first column: the row's mean share of the offer used; then each part.
+    empty = HeatCell(None, False)
+    all_members = [cell("offer_used_share", "") or empty] + [
+        cell("offer_component_use", k) for k in keys
+    ]
     table = [(str(_("All members")), all_members)]
     labels = dict(Segment.choices)
     for segment in HEATMAP_SEGMENTS:
         cells = [cell("offer_use_by_segment", f"{segment}:{k}") for k in keys]
         if any(c is not None for c in cells):
-            empty = HeatCell(None, False)
-            table.append((str(labels[segment]).capitalize(), [c or empty for c in cells]))
+            share = cell("offer_used_share_by_segment", segment) or empty
+            table.append((str(labels[segment]).capitalize(), [share] + [c or empty for c in cells]))
     return Heatmap(
         share=by_key.get(("offer_used_share", "", period_start)),
         components=components,

@@ -1071,6 +1071,8 @@ def _offer_usage(operator: Operator, snapshots, cells_by_day: dict) -> None:
         by_segment = cell.setdefault("offer_used_by_segment", collections.Counter())
         segment_members = cell.setdefault("offer_segment_members", collections.Counter())
         segment_members[segment] += 1
+        segment_shares = cell.setdefault("offer_share_sum_by_segment", collections.Counter())
+        segment_shares[segment] += share
         for component in used:
             by_component[component] += 1
             by_segment[f"{segment}:{component}"] += 1

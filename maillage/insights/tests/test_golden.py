@@ -179,6 +179,16 @@ def test_the_share_of_the_offer_used(town):
     events = value("offer_component_use", ruche, breakdown="events")
     assert events.value == round(100 * 6 / 17, 1)
     assert value("offer_used_share", ruche, personas.quai).suppressed  # 3 members
+    # By segment: 15 tenants, whose shares sum to 3 × 1 + 3 × 2/3 + 9 × 1/3 = 8 (53.3 %),
+    # and 2 newcomers (0). The newcomers are too few (2 < 10); the tenants' mean would give
+    # theirs back (17 × 47.1 % − 15 × 53.3 %), so it is withheld too; both keep their cohorts.
+    tenants = value("offer_used_share_by_segment", ruche, breakdown="tenant")
+    newcomers = value("offer_used_share_by_segment", ruche, breakdown="newcomer")
+    assert (tenants.value, tenants.cohort, tenants.suppressed) == (None, 15, True)
+    assert (newcomers.value, newcomers.cohort, newcomers.suppressed) == (None, 2, True)
+    aggregates = services.period_aggregates(ruche, services.Period(JANUARY, TODAY, "month"))
+    sums = aggregates[None]["offer_share_sum_by_segment"]
+    assert sums["tenant"] == pytest.approx(8.0) and sums["newcomer"] == 0
 
 
 def test_a_past_quarters_ties_keep_a_member_who_left_after_it(town):

@@ -327,3 +327,25 @@ def test_a_segments_use_of_a_part_cannot_be_worked_out_from_everyones_use():
         ("offer_use_by_segment", None, "tenant:events"),
         ("offer_use_by_segment", None, "coworker:events"),
     }
+
+
+def test_it_computes_the_share_of_the_offer_used_by_segment():
+    a = {
+        "offer_segment_members": {"tenant": 15, "coworker": 12, "gone": 0},
+        "offer_share_sum_by_segment": {"tenant": 9.0, "coworker": 10.0},
+    }
+    cells = ind.get("offer_used_share_by_segment").cells(a)
+    assert cells == {"tenant": Computed(60.0, 15), "coworker": Computed(83.3, 12)}
+
+
+def test_a_segments_share_of_the_offer_cannot_be_worked_out_from_everyones():
+    cells = {
+        ("offer_used_share", None, ""): Computed(47.1, 17),
+        ("offer_used_share_by_segment", None, "tenant"): Computed(60.0, 15),
+        ("offer_used_share_by_segment", None, "newcomer"): Computed(0.0, 2),
+    }
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert hidden == {
+        ("offer_used_share_by_segment", None, "tenant"),
+        ("offer_used_share_by_segment", None, "newcomer"),
+    }
