@@ -218,3 +218,24 @@ def test_a_past_quarters_ties_keep_a_member_who_left_after_it(town):
     # This quarter (to 14 January): the leaver is gone, so is the tie at his end.
     now = value("ties_density", personas.ruche, personas.filature)
     assert (now.value, now.cohort) == (1.28, 13)  # 1 tie of 78 pairs
+
+
+def test_business_declared_is_shown_once_five_members_declared(town):
+    """Five members of La Filature record business this quarter: 1,000 + 250.50 + 400 + 80
+    + 1,500 = 3,230.50 €, shown for the operator (5 declarers, the minimum). La Filature's
+    own cell holds the same five: shown too; Le Quai declared nothing (empty, not withheld)."""
+    personas, filature, _, _ = town
+    outcome = "exchange.outcome"
+    amounts = ["1000", "250.50", "400", "80", "1500"]
+    rows = [
+        targeted(member, "outcome_recorded", at(TODAY), outcome, i, {"amount": amount})
+        for i, (member, amount) in enumerate(zip(filature[:5], amounts, strict=True))
+    ]
+    activity_record_many(rows)
+    services.insights_recompute(operator=personas.ruche, today=TODAY)
+    total = value("business_declared", personas.ruche)
+    assert (total.value, total.cohort, total.suppressed) == (3230.50, 5, False)
+    here = value("business_declared", personas.ruche, personas.filature)
+    assert (here.value, here.cohort, here.suppressed) == (3230.50, 5, False)
+    quai = value("business_declared", personas.ruche, personas.quai)
+    assert (quai.value, quai.cohort, quai.suppressed) == (None, 0, False)

@@ -266,6 +266,42 @@ def test_it_measures_tenants_who_became_coworkers_over_the_quarter(community):
     assert (conversion.cohort, conversion.suppressed) == (9, True)  # fewer than 10 tenants
 
 
+def test_it_shows_the_conversion_once_ten_tenants_started_the_quarter(community):
+    """8 tenants at the start of the quarter in the community, plus 3 more at La Filature: 11.
+    Two of the new ones start coming to events in January (2 a week for 2 weeks) and become
+    coworkers: 100 × 2 / 11 = 18.2 %, shown (11 ≥ 10)."""
+    newcomers_to_events = []
+    for i in range(3):
+        tenant = MemberFactory(home_space=community.filature)
+        joined_long_ago(tenant)
+        weekly(tenant, weeks=20)
+        if i < 2:
+            weekly(tenant, weeks=2, kinds={"attended": 2}, weekdays=(0,))
+            newcomers_to_events.append(tenant)
+    services.insights_recompute(operator=community.ruche, today=TODAY, full=True)
+    assert all(snapshot(t).segment == "coworker" for t in newcomers_to_events)
+    conversion = value("tenant_coworker_conversion", community.ruche)
+    assert (conversion.value, conversion.cohort, conversion.suppressed) == (18.2, 11, False)
+    assert conversion.version == 2
+
+
+def test_it_counts_members_drifting_away(community):
+    """Five more members of La Filature came four days a week for months, then stopped
+    five weeks ago: drifting away, and counted (5, the minimum cohort). None at Le Quai."""
+    drifting = [MemberFactory(home_space=community.filature) for _ in range(5)]
+    joined_long_ago(*drifting)
+    for member in drifting:
+        weekly(member, weeks=26, skip_recent_weeks=5, kinds={"attended": 1})
+    services.insights_recompute(operator=community.ruche, today=TODAY, full=True)
+    assert {snapshot(m).segment for m in drifting} == {"drifting"}
+    total = value("drifting_members", community.ruche)
+    assert (total.value, total.cohort, total.suppressed) == (5, 5, False)
+    assert value("members_by_segment", community.ruche, breakdown="drifting").value == 5
+    here = value("drifting_members", community.ruche, community.filature)
+    assert (here.value, here.suppressed) == (5, False)
+    assert value("drifting_members", community.ruche, community.quai).value == 0
+
+
 def test_it_recomputes_every_operator_from_the_command(personas, capsys):
     weekly(personas.zoe, weeks=2)
     call_command("insights_recompute", "--today", TODAY.isoformat(), "--json")
