@@ -131,9 +131,31 @@ def _indicator(doc: FPDF, series: reports.Series, width: float) -> None:
         doc.set_text_color(0, 0, 0)
     elif series.breakdowns:
         doc.set_font("Helvetica", size=9)
-        line = "   ".join(_pair(label, text) for label, text in series.breakdown_rows)
-        doc.multi_cell(width, 4.5, plain(line), new_x="LMARGIN", new_y="NEXT")
+        doc.set_text_color(90, 90, 90)
+        doc.multi_cell(
+            width, 4.5, plain(series.latest_breakdown_period), new_x="LMARGIN", new_y="NEXT"
+        )
+        doc.set_text_color(0, 0, 0)
+        _bars(doc, series.breakdown_bars, width)
     doc.ln(4)
+
+
+def _bars(doc: FPDF, bars, width: float) -> None:
+    """One row per breakdown: its label, a bar as long as its share of the largest value,
+    and the value as shown (withheld values have no bar)."""
+    label_w, value_w, row_h = 45.0, 25.0, 5.5
+    track_w = width - label_w - value_w - 4
+    doc.set_fill_color(37, 99, 235)
+    for _key, label, text, share in bars:
+        if doc.get_y() + row_h > doc.h - 20:
+            doc.add_page()
+        y = doc.get_y()
+        doc.set_x(doc.l_margin)
+        doc.cell(label_w, row_h, plain(label))
+        if share:
+            doc.rect(doc.l_margin + label_w + 2, y + 1.2, track_w * share / 100, row_h - 2.4, "F")
+        doc.set_xy(doc.l_margin + width - value_w, y)
+        doc.cell(value_w, row_h, plain(text), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _pair(label: str, value: str) -> str:

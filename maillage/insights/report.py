@@ -161,6 +161,7 @@ class Series:
     indicator: ind.Indicator
     points: list[tuple[dt.date, float | None, bool, int]] = field(default_factory=list)
     breakdowns: list[tuple[str, float | None, bool]] = field(default_factory=list)  # latest
+    breakdown_start: dt.date | None = None  # the period the breakdowns are of
     chart: charts.LineChart | None = None
 
     @property
@@ -204,16 +205,25 @@ class Series:
         ]
 
     @property
-    def breakdown_rows(self) -> list[tuple[str, str]]:
-        """The latest breakdown as (label, value) rows, in the dashboard's order and words:
-        a segment ("Coworker actif"), a part of the offer ("Salles de réunion"). Keys made of
-        a segment and a part come as `breakdown_table` instead."""
+    def latest_breakdown_period(self) -> str:
+        """The period the breakdowns are of, in full ("novembre 2026")."""
+        if self.breakdown_start is None:
+            return ""
+        return period_label(self.indicator, self.breakdown_start, long=True)
+
+    @property
+    def breakdown_bars(self) -> list[tuple[str, str, str, float]]:
+        """The latest breakdown in the dashboard's order and words (a segment, "Coworker
+        actif"; a part of the offer, "Salles de réunion"), each with a bar: (key, label, value
+        as shown, bar width in % of the largest value shown); a withheld or empty value has no
+        bar. Keys made of a segment and a part come as `breakdown_table` instead."""
         if self.breakdown_table is not None:
             return []
         rows = sorted(self.breakdowns, key=lambda b: _breakdown_order(b[0]))
+        widths = charts.bars([(key, None if hidden else value) for key, value, hidden in rows])
         return [
-            (breakdown_label(key), show(self.indicator, value, hidden))
-            for key, value, hidden in rows
+            (key, breakdown_label(key), show(self.indicator, value, hidden), bar.share)
+            for (key, value, hidden), bar in zip(rows, widths, strict=True)
         ]
 
     @property
@@ -380,6 +390,7 @@ def build(
         if indicator.breakdowns or not any(r[1] == "" for r in found):
             last = max(r[2] for r in found)
             s.breakdowns = [(r[1], r[3], r[4]) for r in found if r[2] == last]
+            s.breakdown_start = last
             s.points = []
         else:
             s.points = [(r[2], r[3], r[4], r[5]) for r in found if r[1] == ""]

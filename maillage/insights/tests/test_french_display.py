@@ -105,7 +105,9 @@ def test_the_pdf_report_is_in_french(login, in_french):
     assert "Ruche & Co, de décembre 2025 à janvier 2026" in text
     assert "Calcul : nombre de membres (à la fin de la période)" in text
     assert "janvier 2026 : 13" in text  # the latest value
-    assert "Locataire : " in text and "Coworker actif : " in text
+    # Segments: one row each (label, bar, value), for the latest month.
+    segments = text[text.find("Membres par segment") :]
+    assert "janvier 2026 Nouvel·le arrivant·e 0 Coworker actif 6 Locataire 7" in segments
     assert "Espace de travail : " in text
     assert "Formula" not in text and "count(" not in text
     for key in RAW_KEYS:

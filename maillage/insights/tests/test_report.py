@@ -367,3 +367,17 @@ def test_ines_has_tried_the_events(login, computed):
     untried = {step.key for step in response.context["untried"]}
     assert "events" not in untried and "asks_and_offers" not in untried
     assert response.context["engagement"].level_name
+
+
+def test_a_breakdown_is_drawn_as_bars_of_the_largest_value_shown():
+    from maillage.insights import indicators as ind
+    from maillage.insights import report as reports
+
+    series = reports.Series(indicator=ind.get("members_by_segment"))
+    series.breakdowns = [("tenant", 8, False), ("coworker", 6, False), ("drifting", None, True)]
+    series.breakdown_start = dt.date(2026, 1, 1)
+    bars = {key: (text, width) for key, _label, text, width in series.breakdown_bars}
+    assert bars["tenant"] == ("8", 100.0) and bars["coworker"] == ("6", 75.0)
+    assert bars["drifting"][1] == 0.0 and bars["drifting"][0] != "None"
+    assert [key for key, *_ in series.breakdown_bars] == ["coworker", "tenant", "drifting"]
+    assert series.latest_breakdown_period == "January 2026"
