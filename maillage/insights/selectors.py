@@ -136,6 +136,8 @@ class Dashboard:
     tiles: list[Tile] = field(default_factory=list)
     trend: charts.LineChart | None = None
     trend_rows: list[tuple[str, float | None, bool]] = field(default_factory=list)
+    offer_trend: charts.LineChart | None = None  # the share of the offer used, by month
+    offer_trend_rows: list[tuple[str, float | None]] = field(default_factory=list)
     segments: list[SegmentBar] = field(default_factory=list)
     conversion: IndicatorValue | None = None
     min_cohort: int = 5
@@ -203,9 +205,10 @@ VALUE_FIELDS = Value._fields
 
 
 def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
-    """Everything the dashboard shows, in four queries: the trend of active members (which
+    """Everything the dashboard shows, in five queries: the trend of active members (which
     also says which month is the latest), the other values of that month and the one before,
-    then each action list with its size (a window count). Rows are read as tuples."""
+    the trend of the share of the offer used, then each action list with its size (a window
+    count). Rows are read as tuples."""
     result = Dashboard(operator=operator, space=space, state=None)
     values = _values(operator, space)
     months = [
@@ -259,6 +262,18 @@ def dashboard(*, operator: Operator, space: Space | None) -> Dashboard:
     result.trend_rows = [
         (label, m.value, m.suppressed) for label, m in zip(labels, months, strict=True)
     ]
+    # The share of the offer used over the same months (the seed's "value left unused").
+    shares = dict(
+        values.filter(
+            indicator_id="offer_used_share",
+            breakdown="",
+            period_start__in=[m.period_start for m in months],
+        ).values_list("period_start", "value")
+    )
+    if any(v is not None for v in shares.values()):
+        points = [shares.get(m.period_start) for m in months]
+        result.offer_trend = charts.line_chart(list(zip(labels, points, strict=True)))
+        result.offer_trend_rows = list(zip(labels, points, strict=True))
 
     segment_values = {
         segment: by_key[key]

@@ -47,6 +47,21 @@ def test_it_shows_claire_the_whole_operator(login, computed):
     assert 'role="img"' in page and "<table" in page  # the chart and its table
 
 
+def test_it_charts_the_share_of_the_offer_used_month_by_month(login, computed):
+    from maillage.insights.models import IndicatorValue
+
+    data = login(computed.claire).get(DASHBOARD).context["data"]
+    stored = IndicatorValue.objects.filter(
+        operator=computed.ruche, space=None, indicator_id="offer_used_share"
+    )
+    latest = stored.order_by("-period_start").first()
+    assert latest is not None and latest.value is not None
+    assert data.offer_trend is not None
+    assert data.offer_trend_rows[-1][1] == latest.value
+    # One point per month of the active members' trend, the same months.
+    assert [label for label, _ in data.offer_trend_rows] == [r[0] for r in data.trend_rows]
+
+
 def test_it_shows_malik_only_the_space_he_runs(login, computed):
     response = login(computed.malik).get(DASHBOARD)
     assert response.status_code == 200
@@ -140,7 +155,7 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     login, computed, django_assert_max_num_queries
 ):
     client = login(computed.claire)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # the floor's 5, then the figures (cached after)
         first = client.get(DASHBOARD)
     with django_assert_max_num_queries(5):  # session, account, records, spaces, stamp
         again = client.get(DASHBOARD)
