@@ -67,8 +67,10 @@ def test_claire_invites_the_tenants_and_downloads_the_report(
     page.locator("nav").get_by_role("link", name=re.compile("Indicateurs|Insights")).click()
     main = page.locator("main")
     expect(main.get_by_role("heading", level=1)).to_be_visible()
-    # The chart is drawn on the server, with its table for whoever cannot see it.
-    expect(main.locator("svg.line-chart path.chart-line")).to_be_visible()
+    # The charts are drawn on the server (active members, and the share of the offer used),
+    # each with its table for whoever cannot see it.
+    expect(main.locator("svg.line-chart path.chart-line")).to_have_count(2)
+    expect(main.locator("svg.line-chart path.chart-line").first).to_be_visible()
     main.locator("details summary").first.click()
     expect(main.locator("details table tbody tr").first).to_be_visible()
     expect(main.locator(".segment-bar").first).to_be_visible()
