@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # events (issue 5): upcoming events ranked for this member
             "events_for_you": events_selectors.for_you(member),
             # exchange (issue 6): open asks this member could help with
-            "open_asks": exchange_selectors.open_asks_for(member, limit=5),
+            "open_asks": exchange_selectors.open_asks_for(member, limit=5, viewer=viewer),
             # insights (issue 8): the member's own engagement card
             "engagement": insights_selectors.member_card(member),
             # matching (issue 7): "people to meet" is loaded after the page (home_people)

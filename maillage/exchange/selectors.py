@@ -108,13 +108,17 @@ def open_asks_for(member: Member, *, limit: int = 5, viewer: Viewer | None = Non
     concept_ids.discard(None)
     if not concept_ids:
         return []
+    # A subquery for the asks with one of the concepts, not a join and DISTINCT: DISTINCT
+    # would compare every selected column of every matching row (4 ms at 100,000 members).
+    matching = Ask.concepts.through.objects.filter(skillconcept_id__in=concept_ids)
     asks = (
         Ask.objects.filter(
-            operator_id=member.operator_id, status=AskStatus.OPEN, concepts__in=concept_ids
+            operator_id=member.operator_id,
+            status=AskStatus.OPEN,
+            pk__in=matching.values("ask_id"),
         )
         .exclude(author__user_id=member.user_id)
         .select_related("author__user", "author__home_space", "space")
-        .distinct()
         .order_by("-created_at", "-pk")[: limit * 4]
     )
     return visible_asks(viewer or viewer_of(member), asks)[:limit]

@@ -264,3 +264,20 @@ def test_the_value_card_says_since_when_it_counts(personas, login):
     with translation.override("en"):
         page = login(personas.ines).get(reverse("exchange_home")).content.decode()
         assert f"Since you joined, {formats.date_format(joined, 'j F Y')}" in page
+
+
+def test_an_ask_matching_several_of_the_members_skills_is_listed_once(personas, community, login):
+    from maillage.exchange.tests.conftest import concept
+    from maillage.members.services.profiles import profile_skill_add
+
+    profile_skill_add(
+        profile=profile_get_or_create(personas.ines), concept=concept("comptabilité"), level=3
+    )
+    ask = ask_post(
+        author=community.chloe, title="Statuts et bilan", skills="droit des contrats, comptabilité"
+    )
+    assert ask.concepts.count() == 2
+    page = login(personas.ines).get(reverse("exchange_home"))
+    assert [a.pk for a in page.context["open_asks"]] == [ask.pk]
+    home = login(personas.ines).get("/")
+    assert [a.pk for a in home.context["open_asks"]] == [ask.pk]
