@@ -82,3 +82,38 @@ def test_helpers_read_typed_values(monkeypatch):
     monkeypatch.setenv("X_INT", "0")
     with pytest.raises(conf.SettingsError, match="X_INT must be at least 1"):
         conf.env_int("X_INT", 5, minimum=1)
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off(monkeypatch, tmp_path):
+    """PostgreSQL connections bind parameters on the server, so psycopg prepares the
+    statements a connection repeats; DATABASE_PREPARED_STATEMENTS=0 turns it off (a pooler in
+    transaction mode). SQLite has no such option."""
+    monkeypatch.setenv("X_DB", "postgres://u@127.0.0.1:5432/maillage")
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    config = conf.env_database("X_DB", tmp_path / "x.sqlite3")
+    assert config["OPTIONS"]["server_side_binding"] is True
+    assert config["OPTIONS"]["prepare_threshold"] == conf.PREPARE_THRESHOLD
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    config = conf.env_database("X_DB", tmp_path / "x.sqlite3")
+    assert "server_side_binding" not in config.get("OPTIONS", {})
+    assert "prepare_threshold" not in config.get("OPTIONS", {})
+    monkeypatch.delenv("X_DB")
+    assert "server_side_binding" not in conf.env_database("X_DB", tmp_path / "x.sqlite3")["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_the_database_in_use_prepares_statements_on_postgresql():
+    from django.db import connection
+
+    options = connection.settings_dict.get("OPTIONS", {})
+    if connection.vendor == "postgresql":
+        assert options.get("server_side_binding") is True
+        with connection.cursor() as cursor:  # a server-side binding cursor, not a client one
+            assert type(cursor.cursor).__name__ != "ClientCursor"
+            assert connection.connection.prepare_threshold == conf.PREPARE_THRESHOLD
+            for _ in range(conf.PREPARE_THRESHOLD + 1):
+                cursor.execute("SELECT id FROM core_operator WHERE id = %s", [0])
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] >= 1
+    else:
+        assert "server_side_binding" not in options
