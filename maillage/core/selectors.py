@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from maillage.core.models import WEEKDAYS, Activity, ActivityKind, Member, Space
+from maillage.core.models import WEEKDAYS, Activity, Member, Space
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,3 @@ def space_member_counts(spaces) -> list[tuple[Space, int, int]]:
         (s, counts.get(s.pk, {}).get("total", 0), counts.get(s.pk, {}).get("new", 0))
         for s in spaces
     ]
-
-
-def checkins_this_week(ledger: QuerySet[Activity]) -> int:
-    """Check-ins of the last seven days in a ledger the viewer may read."""
-    start = timezone.now() - dt.timedelta(days=7)
-    return ledger.filter(kind=ActivityKind.CHECKED_IN, occurred_at__gte=start).count()

@@ -108,7 +108,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             # workspace (issue 4): who is here today
             **workspace_selectors.staff_home(spaces),
             # the ledger as this viewer may read it: an admin the operator's, a manager their spaces'
-            "checkins_week": selectors.checkins_this_week(ledger),
             "recent": selectors.recent_activity(ledger),
         },
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from maillage.core import access
 from maillage.core.models import Role
@@ -179,13 +182,26 @@ def test_it_shows_a_manager_the_ledger_of_her_spaces_only(personas):
 
 
 def test_it_counts_on_the_dashboard_only_what_the_manager_may_read(login, personas):
-    activity_record(member=personas.ines, kind="checked_in")
-    activity_record(member=personas.hugo, kind="checked_in")
+    from maillage.workspace.services.checkins import checkin_open
+
+    # Check-ins (each also a ledger line): Inès at La Filature today and six days ago, Hugo
+    # at Le Quai today; a check-in eight days ago is out of the week.
+    now = timezone.now()
+    checkin_open(member=personas.ines, space=personas.filature, by=personas.claire)
+    checkin_open(member=personas.hugo, space=personas.quai, by=personas.claire)
+    for days in (6, 8):
+        checkin_open(
+            member=personas.ines,
+            space=personas.filature,
+            by=personas.claire,
+            now=now - dt.timedelta(days=days),
+        )
     manager = login(personas.malik).get("/staff/")
-    assert manager.context["checkins_week"] == 1
+    assert manager.context["checkins_week"] == 2
     assert {a.member_id for a in manager.context["recent"]} == {personas.ines.pk}
     admin = login(personas.claire).get("/staff/")
-    assert admin.context["checkins_week"] == 2
+    assert admin.context["checkins_week"] == 3
+    assert "pointages dans les espaces que vous gérez" in admin.content.decode()
 
 
 # --- the viewer's records, read without the ORM's compilation on every request -------------

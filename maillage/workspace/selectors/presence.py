@@ -200,7 +200,8 @@ def member_home(member: Member, now: dt.datetime | None = None) -> dict:
 
 
 def staff_home(spaces: Sequence[Space], now: dt.datetime | None = None) -> dict:
-    """Who is here now in each of the staff member's spaces, and the day's guests (2 queries)."""
+    """Who is here now in each of the staff member's spaces, the day's guests and the
+    check-ins of the last seven days (3 queries)."""
     now = now or timezone.now()
     spaces = list(spaces)
     here = spaces_here_counts(spaces, now)
@@ -211,7 +212,10 @@ def staff_home(spaces: Sequence[Space], now: dt.datetime | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("space", "n")
     )
+    week = CheckIn.objects.filter(space__in=spaces, checked_in_at__gte=now - dt.timedelta(days=7))
     return {
         "ws_here": [(s, here.get(s.pk, 0), guests.get(s.pk, 0)) for s in spaces],
         "ws_here_total": sum(here.values()),
+        # Check-ins of the last seven days, from the check-ins themselves (not the ledger).
+        "checkins_week": week.count(),
     }
