@@ -468,6 +468,23 @@ class NextStep:
     fields: tuple[tuple[str, str], ...] = ()
 
 
+def offer_used_of(member: Member) -> tuple[int, int] | None:
+    """How many of the measured parts of the operator's offer the member used in the last 13
+    weeks, and how many there are (from the latest snapshot); None before the first one."""
+    from maillage.insights.services import offer_declared
+
+    snapshot = (
+        MemberEngagementSnapshot.objects.filter(member=member)
+        .only("offer_used", "day")
+        .order_by("-day")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    measured = offers.measured(offer_declared(member.operator_id))
+    return len(set(snapshot.offer_used) & set(measured)), len(measured)
+
+
 def untried(member: Member) -> list[NextStep]:
     """The measured parts of the operator's offer the member has not used in the window
     (from their latest snapshot), each with one link to try it. Nothing before the first

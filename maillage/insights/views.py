@@ -410,5 +410,9 @@ def my_engagement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/mine.html",
-        {"engagement": selectors.member_card(member), "untried": selectors.untried(member)},
+        {
+            "engagement": selectors.member_card(member),
+            "untried": selectors.untried(member),
+            "offer_used": selectors.offer_used_of(member),
+        },
     )

@@ -362,6 +362,20 @@ def test_hugos_next_steps_are_done_in_one_click(login, computed, lunch):
     assert steps["introductions"].action is None and steps["events"].action is None
 
 
+def test_a_member_sees_how_much_of_the_offer_she_used(login, computed):
+    from maillage.insights import selectors
+    from maillage.insights.models import MemberEngagementSnapshot
+
+    response = login(computed.hugo).get("/me/engagement/")
+    used, total = response.context["offer_used"]
+    snapshot = MemberEngagementSnapshot.objects.filter(member=computed.hugo).latest("day")
+    assert used == len(snapshot.offer_used) and total == len(
+        services.offer_declared(computed.ruche)
+    )
+    assert f"You used {used} of the {total} parts of your membership" in response.content.decode()
+    assert selectors.offer_used_of(MemberFactory(home_space=computed.quai)) is None
+
+
 def test_ines_has_tried_the_events(login, computed):
     response = login(computed.ines).get("/me/engagement/")
     untried = {step.key for step in response.context["untried"]}
