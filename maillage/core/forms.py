@@ -86,3 +86,13 @@ def _hhmm(text: str) -> str:
     if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
         return "??:??"
     return f"{int(hours):02d}:{int(minutes):02d}"
+
+
+def parse_id(text: object) -> int | None:
+    """A positive id typed in a query string or a form ("12"), or None for anything else:
+    "abc", "", "²" (a digit for str.isdigit(), not for int()), "-3", "99999999999999999999"."""
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**63 else None

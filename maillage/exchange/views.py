@@ -23,6 +23,7 @@ from maillage.core.access import (
     staff_record,
 )
 from maillage.core.errors import DomainError
+from maillage.core.forms import parse_id
 from maillage.core.models import Member, Space
 from maillage.exchange import access, forms, selectors, services
 from maillage.exchange.models import OpportunityStatus
@@ -545,11 +546,8 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__full_name", "pk")
     )  # a plain select: fine for a few hundred members; thousands would need a search box
-    chosen = {
-        name: int(request.GET[name])
-        for name in ("a", "b")
-        if request.GET.get(name, "").isdigit() and members.filter(pk=request.GET[name]).exists()
-    }
+    wanted = {name: parse_id(request.GET.get(name)) for name in ("a", "b")}
+    chosen = {name: pk for name, pk in wanted.items() if pk and members.filter(pk=pk).exists()}
     form = forms.StaffIntroductionForm(request.POST or None, members=members, initial=chosen)
     suggestions = []
     if request.method == "GET" and "a" in chosen:

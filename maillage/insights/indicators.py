@@ -93,6 +93,9 @@ class Indicator:
     needs: str = ""  # for NEEDS_DATA: what data it waits for
     source: str = ""
     additive: bool = False  # cells add up over spaces (and breakdowns) to the total
+    # A rate whose numerator and cohort both add up over spaces: a single withheld space can
+    # be worked back from the operator's cell and the other spaces', as for a count.
+    spaces_add_up: bool = False
     breakdowns: tuple[str, ...] = ()  # e.g. the segments; () for a single value
     uses_segments: bool = False  # needs members' segments at the period's end (or start)
 
@@ -351,6 +354,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_percent("tenants_now_coworkers", "tenants_at_start"),
         uses_segments=True,
+        spaces_add_up=True,
     ),
     Indicator(
         id="event_participation_rate",
@@ -365,6 +369,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="percent",
         min_cohort=10,
         compute=_percent("members_attended", "active_members"),
+        spaces_add_up=True,
     ),
     Indicator(
         id="no_show_rate",
@@ -380,6 +385,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="percent",
         min_cohort=10,
         compute=_no_show_rate,
+        spaces_add_up=True,
     ),
     Indicator(
         id="host_concentration",
@@ -526,6 +532,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_share,
         uses_segments=True,
+        spaces_add_up=True,
     ),
     Indicator(
         id="offer_used_share_by_segment",
@@ -546,6 +553,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_share_by_segment,
         uses_segments=True,
+        spaces_add_up=True,
     ),
     Indicator(
         id="offer_component_use",
@@ -563,6 +571,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_components,
         uses_segments=True,
+        spaces_add_up=True,
     ),
     Indicator(
         id="offer_use_by_segment",
@@ -581,6 +590,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_by_segment,
         uses_segments=True,
+        spaces_add_up=True,
     ),
 )
 
@@ -607,6 +617,8 @@ class Table:
     cells: dict[Hashable, Computed]
     groups: list[tuple[Hashable, Sequence[Hashable]]] = field(default_factory=list)
     same: list[tuple[Hashable, Hashable]] = field(default_factory=list)
+    # (a, b): b is withheld when a is (b's cohort is a's value: showing b would give a back).
+    implies: list[tuple[Hashable, Hashable]] = field(default_factory=list)
 
 
 def suppress(table: Table, min_cohort: int | Callable[[Hashable], int]) -> set[Hashable]:
@@ -628,6 +640,10 @@ def suppress(table: Table, min_cohort: int | Callable[[Hashable], int]) -> set[H
         for a, b in table.same:
             if a in table.cells and b in table.cells and (a in hidden) != (b in hidden):
                 hidden.update((a, b))
+                changed = True
+        for a, b in table.implies:
+            if a in hidden and b in table.cells and b not in hidden:
+                hidden.add(b)
                 changed = True
         for total, parts in table.groups:
             if total not in table.cells:
@@ -652,7 +668,10 @@ def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
     them together: a withheld cell can be worked back out neither from its own indicator's
     other cells nor from another indicator's.
 
-    - each additive indicator: its spaces add up to the operator's cell, per breakdown;
+    - each additive indicator, and each rate whose numerator and cohort add up over spaces:
+      its spaces add up to the operator's cell, per breakdown;
+    - a rate's cohort is a count published elsewhere (`members`, a segment, the active
+      members): the rate is withheld when that count is, or its cohort would give it back;
     - `members` is the sum of the segments of `members_by_segment` other than "gone" (those
       members are not counted any more), in each cell;
     - `drifting_members` repeats the "drifting" segment;
@@ -664,11 +683,24 @@ def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
     spaces = sorted({key[1] for key in cells if key[1] is not None})
     for indicator_id in sorted({key[0] for key in cells}):
         indicator = REGISTRY[indicator_id]
-        if not indicator.additive:
+        if not (indicator.additive or indicator.spaces_add_up):
             continue
-        for breakdown in indicator.breakdowns or ("",):
+        breakdowns = sorted({key[2] for key in cells if key[0] == indicator_id})
+        for breakdown in breakdowns:
             parts = [(indicator_id, space, breakdown) for space in spaces]
             table.groups.append(((indicator_id, None, breakdown), parts))
+    # A shown rate says its cohort: withheld with the count that its cohort is.
+    for indicator_id, place, breakdown in cells:
+        if indicator_id in ("offer_used_share", "offer_component_use"):
+            table.implies.append((("members", place, ""), (indicator_id, place, breakdown)))
+        elif indicator_id == "offer_used_share_by_segment":
+            count = ("members_by_segment", place, breakdown)
+            table.implies.append((count, (indicator_id, place, breakdown)))
+        elif indicator_id == "offer_use_by_segment":
+            count = ("members_by_segment", place, breakdown.partition(":")[0])
+            table.implies.append((count, (indicator_id, place, breakdown)))
+        elif indicator_id == "event_participation_rate":
+            table.implies.append((("active_members", place, ""), (indicator_id, place, breakdown)))
     living = [s for s in SEGMENT_KEYS if s != "gone"]
     for place in [None, *spaces]:
         segments = [("members_by_segment", place, s) for s in living]

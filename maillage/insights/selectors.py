@@ -541,8 +541,11 @@ def _one_click(step: NextStep, member: Member) -> NextStep | None:
         return replace(step, text=text, action=action, fields=(("status", "going"),))
     if step.key == "introductions" and member.home_space_id:
         from maillage.matching.models import Frequency, RouletteOptIn
+        from maillage.matching.selectors import opted_out_ids
 
         space = member.home_space
+        if member.pk in opted_out_ids(member.operator_id):
+            return None  # they asked not to be suggested: the roulette would not seat them
         if RouletteOptIn.objects.filter(member=member, space=space, is_active=True).exists():
             return None
         text = _("Join the lunch roulette of %(space)s") % {"space": space.name}

@@ -120,6 +120,14 @@ def offer_update(*, by: Member, keys: Iterable[str]) -> tuple[str, ...]:
         raise DomainError(
             gettext("Unknown parts of the offer: %(keys)s.") % {"keys": unknown}, field="offer"
         ) from error
+    if not offers.measured(parts):
+        raise DomainError(
+            gettext(
+                "Tick at least one part Maillage can see (the workspace, events…): the share "
+                "of the offer used is counted over those."
+            ),
+            field="offer",
+        )
     with transaction.atomic():
         settings, _ = EngagementSettings.objects.get_or_create(operator_id=by.operator_id)
         settings.offer = list(parts)
@@ -1246,7 +1254,7 @@ def event_invite(*, by: Member, event, members: Iterable[Member], now=None) -> i
             for m in members
             if m.pk not in already
         ]
-        EventInvitation.objects.bulk_create(fresh)
+        EventInvitation.objects.bulk_create(fresh, ignore_conflicts=True)
         if fresh:
             event_id = event.pk
             transaction.on_commit(lambda: tasks.invitations_send.enqueue(event_id=event_id))
@@ -1321,10 +1329,18 @@ def roulette_invite(*, by: Member, members: Iterable[Member], now=None) -> int:
     from maillage.insights import tasks
     from maillage.insights.models import RouletteInvitation
     from maillage.matching.models import RouletteOptIn
+    from maillage.matching.selectors import opted_out_ids
 
     now = now or timezone.now()
+    # Never those who asked not to be suggested to anyone: the roulette would not seat them.
+    opted_out = opted_out_ids(by.operator_id)
     members = [
-        m for m in members if m.operator_id == by.operator_id and m.is_active and m.home_space_id
+        m
+        for m in members
+        if m.operator_id == by.operator_id
+        and m.is_active
+        and m.home_space_id
+        and m.pk not in opted_out
     ]
     if not members:
         raise DomainError(gettext("Nobody to invite."))
@@ -1352,7 +1368,8 @@ def roulette_invite(*, by: Member, members: Iterable[Member], now=None) -> int:
             for m in members
             if (m.pk, m.home_space_id) not in skip
         ]
-        RouletteInvitation.objects.bulk_create(fresh)
+        # Two clicks at once: the second's rows already exist, and are skipped.
+        RouletteInvitation.objects.bulk_create(fresh, ignore_conflicts=True)
         if fresh:
             operator_id = by.operator_id
             transaction.on_commit(

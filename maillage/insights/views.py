@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import access
 from maillage.core.errors import DomainError
+from maillage.core.forms import parse_id
 from maillage.core.models import Operator, Role, Space
 from maillage.insights import indicators as ind
 from maillage.insights import offer as offers
@@ -34,9 +35,9 @@ def _scope(request: HttpRequest) -> tuple[object, Space | None, list[Space]]:
     whole operator (no space), managers at the spaces they run."""
     record = access.staff_record(request.viewer)
     spaces = access.spaces_managed_list(request.viewer, record.operator_id)
-    wanted = request.GET.get("space", "")
-    if wanted.isdigit():
-        space = next((s for s in spaces if s.pk == int(wanted)), None)
+    wanted = parse_id(request.GET.get("space", ""))  # not an id ("abc", "²"): no space asked
+    if wanted is not None:
+        space = next((s for s in spaces if s.pk == wanted), None)
         if space is None:
             raise PermissionDenied
         return record, space, spaces
@@ -238,7 +239,8 @@ def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
     record, space, back, members = _segment_action(request, segment)
     events = services.invitable_events(record.operator, space)
     wanted = request.POST.get("event", "")
-    event = events.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    event_id = parse_id(wanted)
+    event = events.filter(pk=event_id).first() if event_id else None
     if event is None:
         messages.error(request, _("Choose an event to invite them to."))
         return redirect(back)
@@ -349,6 +351,7 @@ def insights_offer(request: HttpRequest) -> HttpResponse:
     if record.role != Role.ADMIN:
         raise PermissionDenied
     declared = services.offer_declared(record.operator)
+    status = 200
     if request.method == "POST":
         wanted = request.POST.getlist("part")
         try:
@@ -356,6 +359,7 @@ def insights_offer(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
             declared = tuple(k for k in wanted if k in offers.BY_KEY)  # what was ticked
+            status = 400
         else:
             messages.success(
                 request,
@@ -375,7 +379,9 @@ def insights_offer(request: HttpRequest) -> HttpResponse:
         )
         for c in offers.COMPONENTS
     ]
-    return render(request, "insights/offer.html", {"operator": record.operator, "parts": parts})
+    return render(
+        request, "insights/offer.html", {"operator": record.operator, "parts": parts}, status=status
+    )
 
 
 def transparency(request: HttpRequest, slug: str) -> HttpResponse:

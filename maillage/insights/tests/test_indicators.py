@@ -349,3 +349,42 @@ def test_a_segments_share_of_the_offer_cannot_be_worked_out_from_everyones():
         ("offer_used_share_by_segment", None, "tenant"),
         ("offer_used_share_by_segment", None, "newcomer"),
     }
+
+
+def test_a_rates_cohort_does_not_give_back_a_withheld_count():
+    # Spaces A, B, C with 3, 12 and 30 members (45). A's 3 is withheld, B's 12 as its
+    # complement; B's share of the offer used is computed on those 12: shown with that cohort,
+    # it would give A back (45 − 12 − 30). So it is withheld with B's count.
+    cells = {
+        ("members", None, ""): Computed(45, 45),
+        ("members", "A", ""): Computed(3, 3),
+        ("members", "B", ""): Computed(12, 12),
+        ("members", "C", ""): Computed(30, 30),
+        ("offer_used_share", None, ""): Computed(50.0, 45),
+        ("offer_used_share", "B", ""): Computed(40.0, 12),
+        ("offer_used_share", "C", ""): Computed(55.0, 30),
+    }
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert ("members", "B", "") in hidden
+    assert ("offer_used_share", "B", "") in hidden
+    # Then C's share alone with the operator's would give B's back: withheld too.
+    assert ("offer_used_share", "C", "") in hidden
+
+
+def test_a_withheld_rate_cannot_be_worked_out_from_the_operators_and_the_other_spaces():
+    # Tenants' share of the offer: operator 47 % of 30, space 1 50 % of 27, space 2 over 3
+    # (withheld): (47 × 30 − 50 × 27) / 3 would give it back; space 1's goes with it.
+    cells = {
+        ("offer_used_share_by_segment", None, "tenant"): Computed(47.0, 30),
+        ("offer_used_share_by_segment", 1, "tenant"): Computed(50.0, 27),
+        ("offer_used_share_by_segment", 2, "tenant"): Computed(20.0, 3),
+    }
+    hidden = ind.suppress(ind.period_table(cells), _floor)
+    assert hidden == {
+        ("offer_used_share_by_segment", 1, "tenant"),
+        ("offer_used_share_by_segment", 2, "tenant"),
+    }
+    # The same for every rate whose numerator and cohort add up over spaces.
+    rates = {i.id for i in ind.INDICATORS if i.spaces_add_up}
+    assert {"event_participation_rate", "no_show_rate", "tenant_coworker_conversion"} <= rates
+    assert "ties_density" not in rates  # the operator's pairs cross spaces: no sum

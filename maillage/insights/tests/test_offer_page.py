@@ -65,11 +65,14 @@ def test_claire_declares_the_offer_and_this_months_shares_follow(
 def test_a_bad_declaration_gets_a_message_and_changes_nothing(login, personas):
     client = login(personas.claire)
     client.post(OFFER, {"part": ["workspace", "events"]})
-    for bad in ({}, {"part": ["workspace", "jacuzzi"]}):
+    for bad, message in (
+        ({}, "Choose at least one part of your offer."),
+        ({"part": ["workspace", "jacuzzi"]}, "Unknown parts of the offer: jacuzzi."),
+        ({"part": ["perks", "training"]}, "Tick at least one part Maillage can see"),
+    ):
         response = client.post(OFFER, bad)
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "Choose at least one part" in html or "Unknown parts of the offer: jacuzzi" in html
+        assert response.status_code == 400
+        assert message in response.content.decode(), bad
         assert declared(personas.ruche) == ("workspace", "events")
     # What she ticked is still ticked on the page she gets back.
     html = client.post(OFFER, {"part": ["meeting_rooms", "jacuzzi"]}).content.decode()

@@ -206,3 +206,28 @@ def test_it_has_no_card_before_the_first_recompute(personas):
     assert selectors.member_card(personas.ines) is None
     html = render_to_string("insights/includes/my_engagement.html", {"engagement": None})
     assert "my-engagement-title" in html
+
+
+def test_odd_ids_in_the_address_get_a_page_or_a_refusal_never_an_error(login, computed):
+    from maillage.core.forms import parse_id
+
+    assert [parse_id(t) for t in ("12", " 7 ", "²", "abc", "", "-3", "0", "9" * 30)] == [
+        12,
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    claire = login(computed.claire)
+    for odd in ("²", "abc", "9" * 30):
+        assert claire.get(DASHBOARD, {"space": odd}).status_code == 200  # the whole operator
+        assert claire.get("/staff/insights/segments/tenant/", {"space": odd}).status_code == 200
+        response = claire.post(
+            "/staff/insights/segments/tenant/invite/", {"event": odd}, follow=True
+        )
+        assert response.status_code == 200 and "Choose an event" in response.content.decode()
+        intro = login(computed.malik).get("/staff/introductions/new/", {"a": odd, "b": odd})
+        assert intro.status_code == 200 and intro.context["form"].initial == {}

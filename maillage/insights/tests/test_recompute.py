@@ -220,8 +220,15 @@ def test_it_counts_active_members_and_withholds_small_spaces(community):
 def test_it_computes_event_participation_per_space(community):
     ruche = community.ruche
     assert value("event_participation_rate", ruche).value == pytest.approx(100 * 6 / 14, abs=0.1)
-    assert value("event_participation_rate", ruche, community.filature).value == 50.0
     assert value("event_participation_rate", ruche, community.quai).suppressed
+    # La Filature's rate is 6 of its 12 active members, 50 %; but its cohort, 12, would give
+    # back Le Quai's withheld 2 active members (14 − 12): withheld with that count.
+    filature = value("event_participation_rate", ruche, community.filature)
+    assert (filature.value, filature.cohort, filature.suppressed) == (None, 12, True)
+    aggregates = services.period_aggregates(
+        ruche, services.Period(dt.date(2026, 1, 1), TODAY, "month")
+    )
+    assert aggregates[community.filature.pk]["members_attended"] == 6
 
 
 def test_it_counts_days_present_in_the_period(community):

@@ -245,6 +245,22 @@ def test_claire_invites_the_tenants_to_the_lunch_roulette_of_their_space(
     assert invited.count() == 7 and len(mail.outbox) == 7
 
 
+def test_members_who_opted_out_of_suggestions_are_not_invited_to_the_roulette(
+    login, computed, django_capture_on_commit_callbacks
+):
+    from maillage.insights.models import RouletteInvitation
+    from maillage.matching.services import matching_preference_set
+
+    matching_preference_set(member=computed.hugo, opted_out=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(computed.claire).post(ROULETTE, {"without_event": "1"})
+    invited = set(RouletteInvitation.objects.values_list("member_id", flat=True))
+    assert len(invited) == 6 and computed.hugo.pk not in invited
+    # Nor does his own page offer to join it.
+    steps = {s.key: s for s in login(computed.hugo).get("/me/engagement/").context["untried"]}
+    assert steps["introductions"].action is None
+
+
 def test_roulette_invitations_are_for_the_staff_of_the_members_space(login, computed):
     from maillage.insights.models import RouletteInvitation
 
