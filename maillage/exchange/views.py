@@ -546,12 +546,14 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__full_name", "pk")
     )  # a plain select: fine for a few hundred members; thousands would need a search box
+    # ?a=…&b=…: the people to introduce, when these staff may introduce them (one query).
     wanted = {name: parse_id(request.GET.get(name)) for name in ("a", "b")}
-    chosen = {name: pk for name, pk in wanted.items() if pk and members.filter(pk=pk).exists()}
+    found = members.in_bulk([pk for pk in wanted.values() if pk])
+    chosen = {name: pk for name, pk in wanted.items() if pk in found}
     form = forms.StaffIntroductionForm(request.POST or None, members=members, initial=chosen)
     suggestions = []
     if request.method == "GET" and "a" in chosen:
-        suggestions = _suggestions_for(members.get(pk=chosen["a"]), members)
+        suggestions = _suggestions_for(found[chosen["a"]], members)
     if request.method == "POST" and form.is_valid():
         try:
             intro = services.introduction_propose(
@@ -583,5 +585,6 @@ def _suggestions_for(member: Member, members) -> list:
     from maillage.matching.selectors import people_to_meet
 
     viewer = viewer_for_user(member.user, operator_id=member.operator_id)
-    allowed = set(members.values_list("pk", flat=True))
-    return [p for p in people_to_meet(viewer, k=5) if p.member.pk in allowed][:3]
+    people = people_to_meet(viewer, k=5)
+    allowed = set(members.filter(pk__in=[p.member.pk for p in people]).values_list("pk", flat=True))
+    return [p for p in people if p.member.pk in allowed][:3]

@@ -96,6 +96,10 @@ class Indicator:
     # A rate whose numerator and cohort both add up over spaces: a single withheld space can
     # be worked back from the operator's cell and the other spaces', as for a count.
     spaces_add_up: bool = False
+    # A rate computed on a count published as another indicator (its cohort is that count's
+    # value, for the same place; for the segment before ":" in its breakdown if the count is
+    # by segment): withheld whenever that count is.
+    cohort_of: str = ""
     breakdowns: tuple[str, ...] = ()  # e.g. the segments; () for a single value
     uses_segments: bool = False  # needs members' segments at the period's end (or start)
 
@@ -369,6 +373,7 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="percent",
         min_cohort=10,
         compute=_percent("members_attended", "active_members"),
+        cohort_of="active_members",
         spaces_add_up=True,
     ),
     Indicator(
@@ -532,6 +537,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_share,
         uses_segments=True,
+        cohort_of="members",
         spaces_add_up=True,
     ),
     Indicator(
@@ -553,6 +559,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_share_by_segment,
         uses_segments=True,
+        cohort_of="members_by_segment",
         spaces_add_up=True,
     ),
     Indicator(
@@ -571,6 +578,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_components,
         uses_segments=True,
+        cohort_of="members",
         spaces_add_up=True,
     ),
     Indicator(
@@ -590,6 +598,7 @@ INDICATORS: tuple[Indicator, ...] = (
         min_cohort=10,
         compute=_offer_by_segment,
         uses_segments=True,
+        cohort_of="members_by_segment",
         spaces_add_up=True,
     ),
 )
@@ -690,17 +699,12 @@ def period_table(cells: Mapping[tuple[str, Hashable, str], Computed]) -> Table:
             parts = [(indicator_id, space, breakdown) for space in spaces]
             table.groups.append(((indicator_id, None, breakdown), parts))
     # A shown rate says its cohort: withheld with the count that its cohort is.
-    for indicator_id, place, breakdown in cells:
-        if indicator_id in ("offer_used_share", "offer_component_use"):
-            table.implies.append((("members", place, ""), (indicator_id, place, breakdown)))
-        elif indicator_id == "offer_used_share_by_segment":
-            count = ("members_by_segment", place, breakdown)
-            table.implies.append((count, (indicator_id, place, breakdown)))
-        elif indicator_id == "offer_use_by_segment":
-            count = ("members_by_segment", place, breakdown.partition(":")[0])
-            table.implies.append((count, (indicator_id, place, breakdown)))
-        elif indicator_id == "event_participation_rate":
-            table.implies.append((("active_members", place, ""), (indicator_id, place, breakdown)))
+    for key in cells:
+        indicator_id, place, breakdown = key
+        count_id = REGISTRY[indicator_id].cohort_of
+        if count_id:
+            segment = breakdown.partition(":")[0] if REGISTRY[count_id].breakdowns else ""
+            table.implies.append(((count_id, place, segment), key))
     living = [s for s in SEGMENT_KEYS if s != "gone"]
     for place in [None, *spaces]:
         segments = [("members_by_segment", place, s) for s in living]

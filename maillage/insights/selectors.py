@@ -468,9 +468,23 @@ class NextStep:
     fields: tuple[tuple[str, str], ...] = ()
 
 
-def offer_used_of(member: Member) -> tuple[int, int] | None:
-    """How many of the measured parts of the operator's offer the member used in the last 13
-    weeks, and how many there are (from the latest snapshot); None before the first one."""
+@dataclass(frozen=True)
+class OfferUse:
+    """The parts of the operator's offer Maillage measures, and those a member used in the
+    last 13 weeks (from their latest snapshot)."""
+
+    measured: tuple[str, ...]
+    used: frozenset[str]
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(parts used, parts measured)."""
+        return len(self.used & set(self.measured)), len(self.measured)
+
+
+def offer_use_of(member: Member) -> OfferUse | None:
+    """The member's use of the offer, None before their first snapshot (one query, and the
+    operator's declaration)."""
     from maillage.insights.services import offer_declared
 
     snapshot = (
@@ -482,30 +496,29 @@ def offer_used_of(member: Member) -> tuple[int, int] | None:
     if snapshot is None:
         return None
     measured = offers.measured(offer_declared(member.operator_id))
-    return len(set(snapshot.offer_used) & set(measured)), len(measured)
+    return OfferUse(measured=measured, used=frozenset(snapshot.offer_used))
 
 
-def untried(member: Member) -> list[NextStep]:
+def offer_used_of(member: Member) -> tuple[int, int] | None:
+    """How many of the measured parts of the operator's offer the member used in the last 13
+    weeks, and how many there are; None before the first snapshot."""
+    use = offer_use_of(member)
+    return use.counts if use is not None else None
+
+
+def untried(member: Member, use: OfferUse | None = None) -> list[NextStep]:
     """The measured parts of the operator's offer the member has not used in the window
-    (from their latest snapshot), each with one link to try it. Nothing before the first
-    computation."""
+    (`use`, read if not given), each with one link to try it, or one click when there is
+    one. Nothing before the first computation."""
     from django.urls import NoReverseMatch, reverse
 
-    from maillage.insights.services import offer_declared
-
-    snapshot = (
-        MemberEngagementSnapshot.objects.filter(member=member)
-        .only("offer_used", "day")
-        .order_by("-day")
-        .first()
-    )
-    if snapshot is None:
+    use = use or offer_use_of(member)
+    if use is None:
         return []
     lang = _language()
-    used = set(snapshot.offer_used)
     steps = []
-    for key in offers.measured(offer_declared(member.operator_id)):
-        if key in used:
+    for key in use.measured:
+        if key in use.used:
             continue
         url = None
         for name in NEXT_STEP_URLS.get(key, ()):

@@ -244,23 +244,32 @@ def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
     if event is None:
         messages.error(request, _("Choose an event to invite them to."))
         return redirect(back)
+    return _invited(
+        request,
+        back,
+        lambda: services.event_invite(by=record, event=event, members=members()),
+        lambda n: (
+            ngettext(
+                "%(n)s member invited to “%(title)s”.", "%(n)s members invited to “%(title)s”.", n
+            )
+            % {"n": n, "title": event.title}
+        ),
+        _("They had all been invited to this event already."),
+    )
+
+
+def _invited(request: HttpRequest, back: str, invite, done, nobody_new: str) -> HttpResponse:
+    """Run an invitation of a segment list and say how it went: `done(n)` when n members
+    were newly invited, `nobody_new` when none was, the refusal's message otherwise."""
     try:
-        n = services.event_invite(by=record, event=event, members=members())
+        n = invite()
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(back)
-    if n:
-        messages.success(
-            request,
-            ngettext(
-                "%(n)s member invited to “%(title)s”.",
-                "%(n)s members invited to “%(title)s”.",
-                n,
-            )
-            % {"n": n, "title": event.title},
-        )
     else:
-        messages.info(request, _("They had all been invited to this event already."))
+        if n:
+            messages.success(request, done(n))
+        else:
+            messages.info(request, nobody_new)
     return redirect(back)
 
 
@@ -269,26 +278,20 @@ def insights_invite(request: HttpRequest, segment: str) -> HttpResponse:
 def insights_invite_roulette(request: HttpRequest, segment: str) -> HttpResponse:
     """Invite the members of a segment list to join their home space's lunch roulette."""
     record, _space, back, members = _segment_action(request, segment)
-    try:
-        n = services.roulette_invite(by=record, members=members())
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    if n:
-        messages.success(
-            request,
+    return _invited(
+        request,
+        back,
+        lambda: services.roulette_invite(by=record, members=members()),
+        lambda n: (
             ngettext(
                 "%(n)s member invited to the lunch roulette.",
                 "%(n)s members invited to the lunch roulette.",
                 n,
             )
-            % {"n": n},
-        )
-    else:
-        messages.info(
-            request, _("They all take part in the roulette, or had been invited to it already.")
-        )
-    return redirect(back)
+            % {"n": n}
+        ),
+        _("They all take part in the roulette, or had been invited to it already."),
+    )
 
 
 # --- transparency -----------------------------------------------------------------------------
@@ -413,12 +416,13 @@ def my_engagement(request: HttpRequest) -> HttpResponse:
     member = request.viewer.current
     if member is None:
         raise PermissionDenied
+    use = selectors.offer_use_of(member)  # read once: the count and the steps come from it
     return render(
         request,
         "insights/mine.html",
         {
             "engagement": selectors.member_card(member),
-            "untried": selectors.untried(member),
-            "offer_used": selectors.offer_used_of(member),
+            "untried": selectors.untried(member, use),
+            "offer_used": use.counts if use is not None else None,
         },
     )
