@@ -109,11 +109,7 @@ _RECORD_MODELS = ((Member, "m"), (Operator, "o"), (Space, "s"))
 @functools.cache
 def _records_sql(vendor: str) -> str:
     qn = connection.ops.quote_name
-    columns = ", ".join(
-        f"{alias}.{qn(field.column)}"
-        for model, alias in _RECORD_MODELS
-        for field in model._meta.concrete_fields
-    )
+    columns = sql.columns(_RECORD_MODELS)
     m, o, s = (qn(model._meta.db_table) for model, _ in _RECORD_MODELS)
     col = sql.column
     # Only names from the models' metadata go into the text; the account is a parameter.
@@ -134,17 +130,8 @@ def _active_records(user_id: int) -> list[Member]:
     with connection.cursor() as cursor:
         cursor.execute(_records_sql(connection.vendor), [user_id])
         rows = cursor.fetchall()
-    if not rows:
-        return []
-    parts, offset = [], 0
-    for model, alias in _RECORD_MODELS:
-        parts.append((model, offset, sql.converters(model, alias, offset)))
-        offset += len(model._meta.concrete_fields)
     records = []
-    for row in rows:
-        member, operator, space = (
-            sql.instance(model, row, conversions, start) for model, start, conversions in parts
-        )
+    for member, operator, space in sql.instances(_RECORD_MODELS, rows):
         Member.operator.field.set_cached_value(member, operator)
         Member.home_space.field.set_cached_value(member, space)
         records.append(member)

@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def choice_label(choices: type[models.Choices], value: object) -> str:
+    """The label of `value` among `choices` in the current language (the value itself if it
+    is not one of them): what `get_FOO_display()` gives, without Django's way of building a
+    dict of every choice and translating each label, on every call (0.1 ms for the 30 kinds
+    of the ledger; a home page showed 13 of them)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
@@ -241,6 +252,9 @@ class Activity(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The activity ledger is append-only.")
+
+    def get_kind_display(self) -> str:
+        return choice_label(ActivityKind, self.kind)
 
 
 NOTE_MAX_LENGTH = 2000

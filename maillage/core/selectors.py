@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from maillage.core import sql
 from maillage.core.models import WEEKDAYS, Activity, Member, Space
 
 
@@ -33,19 +36,48 @@ def member_month_summary(member: Member, now: dt.datetime | None = None) -> dict
     now = now or timezone.now()
     local = timezone.localtime(now)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    rows = (
-        Activity.objects.filter(member=member, occurred_at__gte=start, occurred_at__lte=now)
-        .values("kind")
-        .annotate(n=Count("id"))
-    )
-    return {row["kind"]: row["n"] for row in rows}
+    params = [
+        member.pk,
+        sql.prep(Activity, "occurred_at", start),
+        sql.prep(Activity, "occurred_at", now),
+    ]
+    return dict(sql.fetch(_month_sql(connection.vendor), params))
 
 
 def member_recent_activity(member: Member, limit: int = 8) -> list[Activity]:
-    return list(
-        Activity.objects.filter(member=member)
-        .select_related("space")
-        .order_by("-occurred_at")[:limit]
+    """The member's newest lines of the ledger, with their space."""
+    activities = []
+    for activity, space in sql.instances(
+        _RECENT_PARTS, sql.fetch(_recent_sql(connection.vendor), [member.pk, limit])
+    ):
+        Activity.space.field.set_cached_value(activity, space)
+        activities.append(activity)
+    return activities
+
+
+# The two reads of the ledger every member home page makes, written in SQL once per process
+# (see maillage/core/sql.py): the ORM took longer to compile them than the database to answer.
+_RECENT_PARTS = ((Activity, "a"), (Space, "s"))
+
+
+@functools.cache
+def _month_sql(vendor: str) -> str:
+    col, kind = sql.column, sql.column(Activity, "kind")
+    return (
+        f"SELECT {kind}, COUNT(*) FROM {connection.ops.quote_name(Activity._meta.db_table)} "  # noqa: S608
+        f"WHERE {col(Activity, 'member')} = %s AND {col(Activity, 'occurred_at')} >= %s "
+        f"AND {col(Activity, 'occurred_at')} <= %s GROUP BY {kind}"
+    )
+
+
+@functools.cache
+def _recent_sql(vendor: str) -> str:
+    col = sql.column
+    return (
+        f"SELECT {sql.columns(_RECENT_PARTS)} FROM {sql.table(Activity, 'a')} "  # noqa: S608
+        f"{sql.join(Space, 's', col(Activity, 'space', 'a'), outer=True)} "
+        f"WHERE {col(Activity, 'member', 'a')} = %s "
+        f"ORDER BY {col(Activity, 'occurred_at', 'a')} DESC LIMIT %s"
     )
 
 

@@ -59,6 +59,61 @@ def instance(model: type[models.Model], row: Sequence, conversions: list[tuple],
     return model.from_db(connection.alias, names, values[offset : offset + len(fields)])
 
 
+def table(model: type[models.Model], alias: str) -> str:
+    """`model`'s quoted table and its alias, for a FROM written by hand."""
+    return f"{connection.ops.quote_name(model._meta.db_table)} {alias}"
+
+
+def join(model: type[models.Model], alias: str, on: str, *, outer: bool = False) -> str:
+    """A JOIN of `model` (as `alias`) on its primary key equal to the column `on`."""
+    kind = "LEFT JOIN" if outer else "JOIN"
+    return f"{kind} {table(model, alias)} ON {column(model, model._meta.pk.name, alias)} = {on}"
+
+
+def prep(model: type[models.Model], name: str, value: object) -> object:
+    """`value` as a parameter for the column of `model`'s field `name`, prepared by the field
+    as the ORM would (e.g. a datetime or a date for SQLite)."""
+    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+
+
+def fetch(text: str, params: Sequence[object]) -> list[tuple]:
+    """The rows of a query written by hand (names from the models' metadata; every value a
+    parameter)."""
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        return cursor.fetchall()
+
+
+def columns(parts: Sequence[tuple[type[models.Model], str]]) -> str:
+    """The quoted columns of several models, each under its alias, for a SELECT written by
+    hand whose rows `instances` makes into those models."""
+    qn = connection.ops.quote_name
+    return ", ".join(
+        f"{alias}.{qn(field.column)}"
+        for model, alias in parts
+        for field in model._meta.concrete_fields
+    )
+
+
+def instances(parts: Sequence[tuple[type[models.Model], str]], rows: Sequence[Sequence]) -> list:
+    """For each row of a SELECT of `columns(parts)`: a tuple of the models' instances, in the
+    order of `parts`. A model whose primary key is NULL in a row (an outer join that found
+    nothing) gives None."""
+    layout, offset = [], 0
+    for model, alias in parts:
+        fields = model._meta.concrete_fields
+        pk_at = offset + fields.index(model._meta.pk)
+        layout.append((model, offset, pk_at, converters(model, alias, offset)))
+        offset += len(fields)
+    return [
+        tuple(
+            None if row[pk_at] is None else instance(model, row, conversions, start)
+            for model, start, pk_at, conversions in layout
+        )
+        for row in rows
+    ]
+
+
 @functools.cache
 def _select_sql(
     model: type[models.Model],

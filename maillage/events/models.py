@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.models import Member, Operator, Space
+from maillage.core.models import Member, Operator, Space, choice_label
 
 
 def _nonce() -> str:
@@ -216,6 +216,9 @@ class Event(models.Model):
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.going_count >= self.capacity
+
+    def get_kind_display(self) -> str:
+        return choice_label(EventKind, self.kind)
 
     @property
     def tz(self):

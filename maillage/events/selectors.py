@@ -6,18 +6,24 @@ number of queries, whatever the number of events or people.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from cachetools import TTLCache
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core import sql
 from maillage.core.access import Viewer
-from maillage.core.models import Member
+from maillage.core.models import Member, Space
 from maillage.events import ranking
 from maillage.events.access import visible_q
 from maillage.events.models import (
@@ -31,6 +37,7 @@ from maillage.events.models import (
     RsvpStatus,
 )
 from maillage.members.models import Interest, Profile, ProfileSkill
+from maillage.workspace.models import Resource
 
 FOR_YOU_WEEKS = 6
 # Candidates ranked for the home page: the member's own space first, then the rest of
@@ -295,11 +302,11 @@ _CANDIDATE_FIELDS = ("pk", "operator_id", "space_id", "kind", "starts_at", "capa
 MAX_PER_KIND = 2
 
 
-def _candidates(member: Member, now: dt.datetime) -> list[tuple]:
+def _candidates(member: Member, now: dt.datetime) -> list[_Candidate]:
     """The events worth ranking, in one query: the soonest of the member's own space (and
     across their operator's spaces), of the rest of their operator, and of the network, each
-    group capped (an index range scan with a LIMIT each, as subqueries). Plain tuples in the
-    order of `_CANDIDATE_FIELDS`, `features` a dict."""
+    group capped (an index range scan with a LIMIT each, as subqueries), with their ranking
+    features built once."""
     horizon = now + dt.timedelta(weeks=FOR_YOU_WEEKS)
     base = Event.objects.filter(
         status=EventStatus.PUBLISHED, starts_at__gt=now, starts_at__lt=horizon
@@ -310,23 +317,69 @@ def _candidates(member: Member, now: dt.datetime) -> list[tuple]:
     network = base.filter(visibility__in=(EventVisibility.NETWORK, EventVisibility.PUBLIC)).exclude(
         operator_id=member.operator_id
     )
+    rows = Event.objects.filter(
+        Q(pk__in=home.values("pk")[:CANDIDATES_HOME])
+        | Q(pk__in=rest.values("pk")[:CANDIDATES_OPERATOR])
+        | Q(pk__in=network.values("pk")[:CANDIDATES_NETWORK])
+    ).values_list(*_CANDIDATE_FIELDS)
     return [
-        (*row[:7], row[7] or {}, row[8])
-        for row in Event.objects.filter(
-            Q(pk__in=home.values("pk")[:CANDIDATES_HOME])
-            | Q(pk__in=rest.values("pk")[:CANDIDATES_OPERATOR])
-            | Q(pk__in=network.values("pk")[:CANDIDATES_NETWORK])
-        ).values_list(*_CANDIDATE_FIELDS)
+        _Candidate(
+            pk,
+            operator_id,
+            space_id,
+            kind,
+            starts_at,
+            frozenset((f := features or {}).get("interests", ())),
+            frozenset(f.get("skills", ())),
+            frozenset(f.get("host_skills", ())),
+            frozenset(f.get("going", ())),
+            capacity is not None and going_count >= capacity,
+            series_id,
+        )
+        for pk, operator_id, space_id, kind, starts_at, capacity, going_count, features, series_id in rows
     ]
 
 
+class _Candidate(NamedTuple):
+    """An event worth ranking, as the pool keeps it: `EventFeatures` but for the hours left."""
+
+    pk: int
+    operator_id: int
+    space_id: int | None
+    kind: str
+    starts_at: dt.datetime
+    interests: frozenset[int]
+    skills: frozenset[int]
+    host_skills: frozenset[int]
+    going: frozenset[int]
+    full: bool
+    series_id: int | None
+
+
 # The candidates depend on the member's operator and home space only, so the members of a
-# space share them: each process keeps them in Django's cache for `POOL_SECONDS`, under a
-# generation that every change of an event (created, published, moved, cancelled: see
-# `pool_touch`) renews. RSVPs do not renew it: the seats and who is going, which only weigh
-# in the ranking, may be up to `POOL_SECONDS` old; what is shown is read afresh.
+# space share them: each process keeps them in memory for `POOL_SECONDS`, under a generation
+# (in Django's cache, so shared by the processes when the cache is) that every change of an
+# event (created, published, moved, cancelled: see `pool_touch`) renews. RSVPs do not renew
+# it: the seats and who is going, which only weigh in the ranking, may be up to
+# `POOL_SECONDS` old; what is shown is read afresh. In memory rather than in Django's cache:
+# the local-memory cache pickles, and unpickling a pool took 0.26 ms of every home page.
 POOL_SECONDS = 60
+POOL_MAX = 2_000  # pools kept per process (one per home space asked for in the last minute)
 _POOL_GENERATION = "events:pool:generation"
+_pools: TTLCache = TTLCache(maxsize=POOL_MAX, ttl=POOL_SECONDS)
+_pools_lock = threading.Lock()
+
+
+def _generation() -> str:
+    """The pools' generation; a new one if the cache has none (e.g. cleared): never a value
+    an older pool in memory could have been kept under."""
+    import time
+
+    generation = cache.get(_POOL_GENERATION)
+    if generation is None:
+        cache.add(_POOL_GENERATION, str(time.time_ns()), None)
+        generation = cache.get(_POOL_GENERATION, "")
+    return generation
 
 
 def pool_touch() -> None:
@@ -353,8 +406,7 @@ def _member_features_cached(
     people met change slowly; the same generation as the pool)."""
     if not cached:
         return member_features(member, now=now)
-    generation = cache.get(_POOL_GENERATION, "0")
-    key = f"events:features:{generation}:{member.pk}"
+    key = f"events:features:{_generation()}:{member.pk}"
     features = cache.get(key)
     if features is None:
         features = member_features(member, now=now)
@@ -362,16 +414,17 @@ def _member_features_cached(
     return features
 
 
-def _candidate_pool(member: Member, now: dt.datetime, *, cached: bool) -> list[tuple]:
+def _candidate_pool(member: Member, now: dt.datetime, *, cached: bool) -> list[_Candidate]:
     if not cached:
         return _candidates(member, now)
-    generation = cache.get(_POOL_GENERATION, "0")
-    key = f"events:pool:{generation}:{member.operator_id}:{member.home_space_id or 0}"
-    pool = cache.get(key)
+    key = (_generation(), member.operator_id, member.home_space_id or 0)
+    with _pools_lock:
+        pool = _pools.get(key)
     if pool is None:
-        pool = _candidates(member, now)
-        cache.set(key, pool, POOL_SECONDS)
-    return [row for row in pool if row[4] > now]
+        pool = tuple(_candidates(member, now))
+        with _pools_lock:
+            _pools[key] = pool
+    return [row for row in pool if row.starts_at > now]
 
 
 def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> dict:
@@ -384,48 +437,29 @@ def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> di
     cached = now is None
     now = now or timezone.now()
     candidates = _candidate_pool(member, now, cached=cached)
-    ids = [row[0] for row in candidates]
-    answered = dict(
-        Rsvp.objects.filter(member=member, event_id__in=ids).values_list("event_id", "status")
-    )
+    answered = _answers_to_come(member, now)
     going_to = sum(1 for s in answered.values() if s in (RsvpStatus.GOING, RsvpStatus.WAITLISTED))
     features = _member_features_cached(member, now, cached=cached)
-    events = []
-    for (
-        pk,
-        operator_id,
-        space_id,
-        kind,
-        starts_at,
-        capacity,
-        going_count,
-        f,
-        series_id,
-    ) in candidates:
-        if pk in answered:
-            continue
-        events.append(
-            ranking.EventFeatures(
-                event_id=pk,
-                operator_id=operator_id,
-                space_id=space_id,
-                kind=kind,
-                hours_until=(starts_at - now).total_seconds() / 3600,
-                interests=frozenset(f.get("interests", ())),
-                skills=frozenset(f.get("skills", ())),
-                host_skills=frozenset(f.get("host_skills", ())),
-                going=frozenset(f.get("going", ())),
-                full=capacity is not None and going_count >= capacity,
-                series_id=series_id,
-            )
+    events = [
+        ranking.EventFeatures(
+            c.pk,
+            c.operator_id,
+            c.space_id,
+            c.kind,
+            (c.starts_at - now).total_seconds() / 3600,
+            c.interests,
+            c.skills,
+            c.host_skills,
+            c.going,
+            c.full,
+            c.series_id,
         )
+        for c in candidates
+        if c.pk not in answered
+    ]
     best = ranking.rank(features, events, k, max_per_kind=MAX_PER_KIND)
     # Read afresh, and only what is still published and to come (the pool may be a minute old).
-    shown = (
-        Event.objects.select_related("space")
-        .filter(status=EventStatus.PUBLISHED, starts_at__gt=now)
-        .in_bulk([s.event_id for s in best])
-    )
+    shown = _published_to_come([s.event_id for s in best], now)
     best = [s for s in best if s.event_id in shown]
     wanted = {i for s in best for i in (shown[s.event_id].features or {}).get("interests", ())}
     wanted &= features.interests
@@ -438,6 +472,59 @@ def for_you(member: Member, *, k: int = 4, now: dt.datetime | None = None) -> di
     # Chosen by rank, shown by date: a list of dates that jumps back and forth reads as wrong.
     items.sort(key=lambda item: (item.event.starts_at, item.event.pk))
     return {"items": items, "going_to": going_to}
+
+
+# The two reads of every home page, written in SQL once per process (see maillage/core/sql.py):
+# the ORM took longer to compile them than the database to answer.
+
+
+@functools.cache
+def _answers_sql(vendor: str) -> str:
+    col = sql.column
+    return (
+        f"SELECT {col(Rsvp, 'event', 'r')}, {col(Rsvp, 'status', 'r')} "  # noqa: S608
+        f"FROM {sql.table(Rsvp, 'r')} {sql.join(Event, 'e', col(Rsvp, 'event', 'r'))} "
+        f"WHERE {col(Rsvp, 'member', 'r')} = %s AND {col(Event, 'starts_at', 'e')} > %s "
+        f"AND {col(Event, 'status', 'e')} = %s"
+    )
+
+
+def _answers_to_come(member: Member, now: dt.datetime) -> dict[int, str]:
+    """The member's answers to the published events still to come: event id → status."""
+    params = [member.pk, sql.prep(Event, "starts_at", now), str(EventStatus.PUBLISHED)]
+    return dict(sql.fetch(_answers_sql(connection.vendor), params))
+
+
+_SHOWN_PARTS = ((Event, "e"), (Space, "s"), (Resource, "r"))
+
+
+@functools.cache
+def _shown_sql(vendor: str, count: int) -> str:
+    col = sql.column
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {sql.columns(_SHOWN_PARTS)} FROM {sql.table(Event, 'e')} "  # noqa: S608
+        f"{sql.join(Space, 's', col(Event, 'space', 'e'), outer=True)} "
+        f"{sql.join(Resource, 'r', col(Event, 'room', 'e'), outer=True)} "
+        f"WHERE {col(Event, 'id', 'e')} IN ({marks}) AND {col(Event, 'status', 'e')} = %s "
+        f"AND {col(Event, 'starts_at', 'e')} > %s"
+    )
+
+
+def _published_to_come(ids: list[int], now: dt.datetime) -> dict[int, Event]:
+    """These events, with their space and room, if they are still published and to come."""
+    if not ids:
+        return {}
+    rows = sql.fetch(
+        _shown_sql(connection.vendor, len(ids)),
+        [*ids, str(EventStatus.PUBLISHED), sql.prep(Event, "starts_at", now)],
+    )
+    shown = {}
+    for event, space, room in sql.instances(_SHOWN_PARTS, rows):
+        Event.space.field.set_cached_value(event, space)
+        Event.room.field.set_cached_value(event, room)
+        shown[event.pk] = event
+    return shown
 
 
 _INTEREST_LABELS: dict[int, tuple[str, str]] = {}

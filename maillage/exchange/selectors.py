@@ -4,16 +4,19 @@ staff's audit of exposure against relevance, and the value ledger."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from maillage.core import sql
 from maillage.core.access import Viewer
-from maillage.core.models import Member
+from maillage.core.models import Member, Space
 from maillage.exchange.access import visible_asks
 from maillage.exchange.models import (
     Ask,
@@ -29,7 +32,7 @@ from maillage.exchange.models import (
 )
 from maillage.exchange.services.candidates import matches_for
 from maillage.exchange.services.common import sections_seen, viewer_of
-from maillage.members.models import Offer, ProfileSkill
+from maillage.members.models import Offer, Profile, ProfileSkill, User
 
 MAX_HELPERS = 10
 
@@ -97,31 +100,62 @@ def has_offers_or_skills(member: Member) -> bool:
 
 def open_asks_for(member: Member, *, limit: int = 5, viewer: Viewer | None = None) -> list[Ask]:
     """Open asks of the member's community that their offers or skills could help with,
-    among those the member may see (the ask gate), newest first."""
-    concept_ids = set(
-        ProfileSkill.objects.filter(profile__member=member).values_list("concept_id", flat=True)
-    ) | set(
-        Offer.objects.filter(profile__member=member, is_active=True).values_list(
-            "skills", flat=True
-        )
-    )
-    concept_ids.discard(None)
-    if not concept_ids:
-        return []
-    # A subquery for the asks with one of the concepts, not a join and DISTINCT: DISTINCT
-    # would compare every selected column of every matching row (4 ms at 100,000 members).
-    matching = Ask.concepts.through.objects.filter(skillconcept_id__in=concept_ids)
-    asks = (
-        Ask.objects.filter(
-            operator_id=member.operator_id,
-            status=AskStatus.OPEN,
-            pk__in=matching.values("ask_id"),
-        )
-        .exclude(author__user_id=member.user_id)
-        .select_related("author__user", "author__home_space", "space")
-        .order_by("-created_at", "-pk")[: limit * 4]
-    )
+    among those the member may see (the ask gate), newest first.
+
+    Every home page asks: one query written in SQL once per process (core/sql.py), where the
+    ORM took three and longer to compile them than the database to answer; then the gate."""
+    params = [
+        member.operator_id,
+        str(AskStatus.OPEN),
+        member.user_id,
+        member.pk,  # the concepts the member has...
+        member.pk,  # ... or offers
+        limit * 4,
+    ]
+    asks = []
+    for ask, author, user, home_space, space in sql.instances(
+        _OPEN_ASK_PARTS, sql.fetch(_open_asks_sql(connection.vendor), params)
+    ):
+        Member.user.field.set_cached_value(author, user)
+        Member.home_space.field.set_cached_value(author, home_space)
+        Ask.author.field.set_cached_value(ask, author)
+        Ask.space.field.set_cached_value(ask, space)
+        asks.append(ask)
     return visible_asks(viewer or viewer_of(member), asks)[:limit]
+
+
+_OPEN_ASK_PARTS = ((Ask, "a"), (Member, "m"), (User, "u"), (Space, "h"), (Space, "s"))
+
+
+@functools.cache
+def _open_asks_sql(vendor: str) -> str:
+    col = sql.column
+    ask_concepts, offer_skills = Ask.concepts.through, Offer.skills.through
+    # The concepts the member offers or has; an ask with one of them, by a subquery (a join
+    # and DISTINCT would compare every selected column: 4 ms at 100,000 members).
+    concepts = (
+        f"SELECT {col(ProfileSkill, 'concept', 'k')} FROM {sql.table(ProfileSkill, 'k')} "  # noqa: S608
+        f"{sql.join(Profile, 'p', col(ProfileSkill, 'profile', 'k'))} "
+        f"WHERE {col(Profile, 'member', 'p')} = %s "
+        f"UNION SELECT {col(offer_skills, 'skillconcept', 'os')} "
+        f"FROM {sql.table(offer_skills, 'os')} {sql.join(Offer, 'o', col(offer_skills, 'offer', 'os'))} "
+        f"{sql.join(Profile, 'p', col(Offer, 'profile', 'o'))} "
+        f"WHERE {col(Profile, 'member', 'p')} = %s AND {col(Offer, 'is_active', 'o')}"
+    )
+    matching = (
+        f"SELECT {col(ask_concepts, 'ask', 'ac')} FROM {sql.table(ask_concepts, 'ac')} "  # noqa: S608
+        f"WHERE {col(ask_concepts, 'skillconcept', 'ac')} IN ({concepts})"
+    )
+    return (
+        f"SELECT {sql.columns(_OPEN_ASK_PARTS)} FROM {sql.table(Ask, 'a')} "  # noqa: S608
+        f"{sql.join(Member, 'm', col(Ask, 'author', 'a'))} "
+        f"{sql.join(User, 'u', col(Member, 'user', 'm'))} "
+        f"{sql.join(Space, 'h', col(Member, 'home_space', 'm'))} "
+        f"{sql.join(Space, 's', col(Ask, 'space', 'a'))} "
+        f"WHERE {col(Ask, 'operator', 'a')} = %s AND {col(Ask, 'status', 'a')} = %s "
+        f"AND {col(Member, 'user', 'm')} <> %s AND {col(Ask, 'id', 'a')} IN ({matching}) "
+        f"ORDER BY {col(Ask, 'created_at', 'a')} DESC, {col(Ask, 'id', 'a')} DESC LIMIT %s"
+    )
 
 
 BOARD_MAX = 500  # open asks at once in a community: the board is paginated from these

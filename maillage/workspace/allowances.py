@@ -11,14 +11,18 @@ next bookings. Statements therefore read what each row recorded, never recompute
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Q
 
+from maillage.core import sql
 from maillage.core.models import Member
 from maillage.workspace.models import (
     Booking,
+    BookingStatus,
     CheckIn,
     Guest,
     GuestKind,
@@ -35,15 +39,82 @@ def membership_on(member: Member, day: dt.date, *, lock: bool = False) -> Member
     `lock` takes a row lock (PostgreSQL) so that two requests of the same member cannot
     both spend the last credit; SQLite's write transactions are serialised anyway.
     """
+    if not lock:
+        return _membership_on(member.pk, day)
     memberships = (
         Membership.objects.filter(member=member, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("plan")
         .order_by("-starts_on", "-pk")
     )
-    if lock:
-        memberships = memberships.select_for_update(of=("self",))
-    return memberships.first()
+    return memberships.select_for_update(of=("self",)).first()
+
+
+# Every home page reads the member's allowance: its two queries are written in SQL once per
+# process (see maillage/core/sql.py); the ORM took longer to compile them than to run them.
+_MEMBERSHIP_PARTS = ((Membership, "m"), (Plan, "p"))
+
+
+@functools.cache
+def _membership_sql(vendor: str) -> str:
+    col = sql.column
+    ends_on = col(Membership, "ends_on", "m")
+    return (
+        f"SELECT {sql.columns(_MEMBERSHIP_PARTS)} FROM {sql.table(Membership, 'm')} "  # noqa: S608
+        f"{sql.join(Plan, 'p', col(Membership, 'plan', 'm'))} "
+        f"WHERE {col(Membership, 'member', 'm')} = %s AND {col(Membership, 'starts_on', 'm')} <= %s "
+        f"AND ({ends_on} IS NULL OR {ends_on} >= %s) "
+        f"ORDER BY {col(Membership, 'starts_on', 'm')} DESC, {col(Membership, 'id', 'm')} DESC LIMIT 1"
+    )
+
+
+def _membership_on(member_id: int, day: dt.date) -> Membership | None:
+    param = sql.prep(Membership, "starts_on", day)
+    found = sql.instances(
+        _MEMBERSHIP_PARTS, sql.fetch(_membership_sql(connection.vendor), [member_id, param, param])
+    )
+    if not found:
+        return None
+    membership, plan = found[0]
+    Membership.plan.field.set_cached_value(membership, plan)
+    return membership
+
+
+@functools.cache
+def _used_sql(vendor: str) -> str:
+    """Credits used (and beyond the plan), days at the space and guests (included and
+    billable) over a period: one query of three scalar subqueries."""
+    col, qn = sql.column, connection.ops.quote_name
+    b, c, g = (qn(model._meta.db_table) for model in (Booking, CheckIn, Guest))
+
+    def counts(table: str, model, who: str, extra: str = "") -> str:
+        billable = col(model, "billable")
+        return (
+            f"SELECT COUNT(CASE WHEN {billable} THEN NULL ELSE 1 END), "  # noqa: S608
+            f"COUNT(CASE WHEN {billable} THEN 1 END) FROM {table} "
+            f"WHERE {col(model, who)} = %s AND {col(model, 'day')} >= %s "
+            f"AND {col(model, 'day')} <= %s{extra}"
+        )
+
+    counted = f"({col(Booking, 'status')} = %s OR {col(Booking, 'late_cancellation')})"
+    return (
+        f"SELECT * FROM (SELECT SUM({col(Booking, 'credits')}), SUM({col(Booking, 'billable_credits')}) "  # noqa: S608
+        f"FROM {b} WHERE {col(Booking, 'member')} = %s AND {counted} "
+        f"AND {col(Booking, 'starts_at')} >= %s AND {col(Booking, 'starts_at')} < %s) AS credits, "
+        f"({counts(c, CheckIn, 'member')}) AS days, "
+        f"({counts(g, Guest, 'host', f' AND {col(Guest, "kind")} = %s')}) AS guests"
+    )
+
+
+def _decimal(name: str, value):
+    """A SUM of a DecimalField as the ORM would give it (SQLite answers a float)."""
+    if value is None:
+        return Decimal(0)
+    field = Booking._meta.get_field(name)
+    column = field.get_col(Booking._meta.db_table)
+    for convert in connection.ops.get_db_converters(column):
+        value = convert(value, column, connection)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def period_bounds(membership: Membership, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -112,7 +183,7 @@ class Allowance:
 
 
 def allowance_for(member: Member, day: dt.date, *, lock: bool = False) -> Allowance:
-    """The allowance that applies to what `member` does on `day` (3 to 4 queries)."""
+    """The allowance that applies to what `member` does on `day` (1 or 2 queries)."""
     membership = membership_on(member, day, lock=lock)
     if membership is None:
         first, last = month_bounds(day)
@@ -122,20 +193,19 @@ def allowance_for(member: Member, day: dt.date, *, lock: bool = False) -> Allowa
     plan = membership.plan
     first, last = period_bounds(membership, day)
     start, end = _local_range(member, first, last)
-    credit_rows = (
-        Booking.objects.counted()
-        .filter(member=member, starts_at__gte=start, starts_at__lt=end)
-        .aggregate(total=Sum("credits"), beyond=Sum("billable_credits"))
-    )
-    total = credit_rows["total"] or Decimal(0)
-    beyond = credit_rows["beyond"] or Decimal(0)
-    days = CheckIn.objects.filter(member=member, day__gte=first, day__lte=last)
-    guests = Guest.objects.filter(host=member, kind=GuestKind.GUEST, day__gte=first, day__lte=last)
-    split = {
-        "included": Count("pk", filter=Q(billable=False)),
-        "billable": Count("pk", filter=Q(billable=True)),
-    }
-    day_counts, guest_counts = days.aggregate(**split), guests.aggregate(**split)
+    first_day, last_day = sql.prep(CheckIn, "day", first), sql.prep(CheckIn, "day", last)
+    params = [
+        member.pk,
+        str(BookingStatus.CONFIRMED),
+        sql.prep(Booking, "starts_at", start),
+        sql.prep(Booking, "starts_at", end),
+        *(member.pk, first_day, last_day),
+        *(member.pk, first_day, last_day, str(GuestKind.GUEST)),
+    ]
+    ((total, beyond, *counts),) = sql.fetch(_used_sql(connection.vendor), params)
+    total, beyond = _decimal("credits", total), _decimal("billable_credits", beyond)
+    day_counts = {"included": counts[0], "billable": counts[1]}
+    guest_counts = {"included": counts[2], "billable": counts[3]}
     return Allowance(
         membership=membership,
         first=first,

@@ -198,3 +198,25 @@ def test_it_lists_the_chosen_events_by_date(personas, make_event):
     items = selectors.for_you(personas.ines)["items"]
     starts = [item.event.starts_at for item in items]
     assert len(items) == 2 and starts == sorted(starts)
+
+
+@pytest.mark.django_db
+def test_going_to_counts_every_published_event_to_come_the_member_is_going_to(
+    personas, make_event, day
+):
+    """The card's "You are going to N events": going or on the waiting list, published and
+    still to come, whether or not the event is among the ranked candidates (it may be
+    further than the weeks ranked); not maybe, not a cancelled event."""
+    import datetime as dt
+
+    far = make_event(title="Dans deux mois", day=day + dt.timedelta(weeks=9))
+    near = make_event(title="Bientôt", kind="workshop")
+    maybe = make_event(title="Peut-être", kind="talk", start="15:00", end="16:00")
+    gone = make_event(title="Annulé", kind="breakfast", start="08:00", end="09:00")
+    for event in (far, near, gone):
+        services.event_rsvp(event=event, member=personas.ines, status="going")
+    services.event_rsvp(event=maybe, member=personas.ines, status="maybe")
+    services.event_cancel(event=gone, by=personas.malik, reason="")
+    found = selectors.for_you(personas.ines)
+    assert found["going_to"] == 2
+    assert found["items"] == []  # every one answered (or cancelled)

@@ -281,3 +281,34 @@ def test_an_ask_matching_several_of_the_members_skills_is_listed_once(personas, 
     assert [a.pk for a in page.context["open_asks"]] == [ask.pk]
     home = login(personas.ines).get("/")
     assert [a.pk for a in home.context["open_asks"]] == [ask.pk]
+
+
+def test_asks_for_you_follow_the_members_offers_and_skip_what_is_not_for_them(personas, community):
+    """`open_asks_for` (the home page's card, one query written by hand): an offer's concepts
+    count while it is published; the member's own asks, closed asks and other communities'
+    asks never show; newest first, at most `limit`."""
+    from maillage.exchange.selectors import open_asks_for
+    from maillage.exchange.tests.conftest import concept
+    from maillage.members.services.profiles import offer_publish, offer_withdraw
+
+    ines = personas.ines
+    offer = offer_publish(
+        profile=profile_get_or_create(ines), title="Traductions", skills=[concept("traduction")]
+    )
+    older = ask_post(author=community.chloe, title="Traduire un site", skills="traduction")
+    newer = ask_post(author=community.david, title="Relire un contrat", skills="droit des contrats")
+    ask_post(author=ines, title="Mon propre besoin", skills="droit des contrats")
+    closed = ask_post(author=community.anna, title="Déjà réglé", skills="droit des contrats")
+    Ask.objects.filter(pk=closed.pk).update(status="closed")
+    ask_post(author=personas.zoe, title="Au Grenier", skills="droit des contrats")
+    Ask.objects.filter(pk=older.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+
+    assert [a.pk for a in open_asks_for(ines)] == [newer.pk, older.pk]
+    assert [a.pk for a in open_asks_for(ines, limit=1)] == [newer.pk]
+    found = open_asks_for(ines)[0]
+    # Author, account and spaces come with the ask (the card shows them without more queries).
+    assert found.author.user.full_name == "David Test"
+    assert found.space == personas.filature and found.author.home_space == personas.filature
+
+    offer_withdraw(offer=offer)
+    assert [a.pk for a in open_asks_for(ines)] == [newer.pk]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from maillage.core import sql
 from maillage.core.models import Member, Space
 from maillage.workspace import rules
 from maillage.workspace.allowances import Allowance, allowance_for
@@ -519,13 +522,39 @@ def free_resources(
 # --- a member's bookings ---------------------------------------------------------------------
 
 
-def member_upcoming_bookings(member: Member, *, limit: int = 5, now: dt.datetime | None = None):
-    return list(
-        Booking.objects.confirmed()
-        .filter(member=member, ends_at__gt=now or timezone.now())
-        .select_related("resource__space")
-        .order_by("starts_at")[:limit]
+_UPCOMING_PARTS = ((Booking, "b"), (Resource, "r"), (Space, "s"))
+
+
+@functools.cache
+def _upcoming_sql(vendor: str) -> str:
+    col = sql.column
+    return (
+        f"SELECT {sql.columns(_UPCOMING_PARTS)} FROM {sql.table(Booking, 'b')} "  # noqa: S608
+        f"{sql.join(Resource, 'r', col(Booking, 'resource', 'b'))} "
+        f"{sql.join(Space, 's', col(Resource, 'space', 'r'))} "
+        f"WHERE {col(Booking, 'member', 'b')} = %s AND {col(Booking, 'status', 'b')} = %s "
+        f"AND {col(Booking, 'ends_at', 'b')} > %s "
+        f"ORDER BY {col(Booking, 'starts_at', 'b')}, {col(Booking, 'id', 'b')} LIMIT %s"
     )
+
+
+def member_upcoming_bookings(member: Member, *, limit: int = 5, now: dt.datetime | None = None):
+    """The member's confirmed bookings not over yet, soonest first, with resource and space.
+    Every home page asks: written in SQL once (core/sql.py), the ORM took longer to compile."""
+    params = [
+        member.pk,
+        str(BookingStatus.CONFIRMED),
+        sql.prep(Booking, "ends_at", now or timezone.now()),
+        limit,
+    ]
+    bookings = []
+    for booking, resource, space in sql.instances(
+        _UPCOMING_PARTS, sql.fetch(_upcoming_sql(connection.vendor), params)
+    ):
+        Resource.space.field.set_cached_value(resource, space)
+        Booking.resource.field.set_cached_value(booking, resource)
+        bookings.append(booking)
+    return bookings
 
 
 def member_past_bookings(member: Member, *, limit: int = 20, now: dt.datetime | None = None):

@@ -201,3 +201,55 @@ def test_it_gives_a_plan_and_pauses_it_from_the_staff_pages(login, personas, ws)
     assert membership.paused_until == today + dt.timedelta(days=2)
     assert client.get("/staff/plans/").status_code == 200
     assert client.get(f"/staff/plans/memberships/{membership.pk}/").status_code == 200
+
+
+def test_what_is_left_agrees_with_the_orm_on_a_month_of_use(personas, ws, week):
+    """`allowance_for` reads its counts in one query written by hand: the same figures as
+    the ORM's aggregates, Decimal credits included (SQLite answers sums as floats), a
+    booking cancelled too late still counted, one cancelled in time not."""
+    from django.db.models import Count, Q, Sum
+
+    from maillage.workspace.allowances import allowance_for
+    from maillage.workspace.models import CheckIn, Guest
+
+    _month_of_use(personas, ws, week)
+    space = personas.filature
+    half = services.booking_create(  # three quarters of an hour: 1.5 credits
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(space, week[2], "14:00"), ends_at=at(space, week[2], "14:45"),
+    )  # fmt: skip
+    kept = services.booking_create(
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(space, week[3], "14:00"), ends_at=at(space, week[3], "15:00"),
+    )  # fmt: skip
+    Booking.objects.filter(pk=kept.pk).update(status="cancelled", late_cancellation=True)
+    dropped = services.booking_create(
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(space, week[4], "14:00"), ends_at=at(space, week[4], "15:00"),
+    )  # fmt: skip
+    Booking.objects.filter(pk=dropped.pk).update(status="cancelled")
+    allowance = allowance_for(personas.ines, week[0])
+
+    counted = Booking.objects.filter(member=personas.ines).filter(
+        Q(status="confirmed") | Q(late_cancellation=True)
+    )
+    sums = counted.aggregate(total=Sum("credits"), beyond=Sum("billable_credits"))
+    split = {
+        "inc": Count("pk", filter=Q(billable=False)),
+        "bil": Count("pk", filter=Q(billable=True)),
+    }
+    days = CheckIn.objects.filter(member=personas.ines).aggregate(**split)
+    guests = Guest.objects.filter(host=personas.ines, kind="guest").aggregate(**split)
+    assert half.credits % 1 != 0  # the case this test is for
+    assert isinstance(allowance.credits_used, Decimal)
+    assert allowance.credits_used == sums["total"] - sums["beyond"]
+    assert allowance.credits_billable == sums["beyond"]
+    assert (allowance.access_days_used, allowance.access_days_billable) == (
+        days["inc"],
+        days["bil"],
+    )
+    assert (allowance.guest_days_used, allowance.guest_days_billable) == (
+        guests["inc"],
+        guests["bil"],
+    )
+    assert allowance.membership == ws.ines_plan and allowance.plan == ws.ines_plan.plan
