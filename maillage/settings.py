@@ -15,6 +15,7 @@ from maillage.core.conf import (
     env_bool,
     env_choice,
     env_database,
+    env_float_or_none,
     env_int,
     env_list,
     env_path,
@@ -107,6 +108,9 @@ if (
 ):
     # Zero configuration: the SQLite file's folder is created on first use.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# PostgreSQL: random reads cost about as much as sequential ones on SSDs with data in memory;
+# set on each new connection (maillage.core.apps.tune_planner). "none" keeps the server's.
+DATABASE_RANDOM_PAGE_COST = env_float_or_none("DATABASE_RANDOM_PAGE_COST", 1.1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"

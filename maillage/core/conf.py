@@ -54,6 +54,22 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_float_or_none(name: str, default: float | None) -> float | None:
+    """A positive number; "none" (or "off") for None."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip().lower() in {"none", "off"}:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number or none, not {value!r}.") from None
+    if not number > 0:
+        raise SettingsError(f"{name} must be above 0, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -247,6 +247,25 @@ def _labels(match) -> list[str]:
 # --- SQL building blocks ---------------------------------------------------------------------
 
 
+def _among_candidates(gate: QuerySet, column: str) -> QuerySet:
+    """The gate's entries among the candidates (column `column` of the CTE `c`), as ids.
+
+    On PostgreSQL as `id = ANY(ARRAY(SELECT … FROM c))`: the candidates are read once into
+    an array and the entries found by their primary key. With `id IN (SELECT … FROM c)` the
+    planner, expecting one row, compared each entry the filters let through with every
+    candidate (a nested loop: 830,000 comparisons, 106 ms, for "offers accounting" at
+    100,000 members; 33 ms with the array)."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SearchEntry._meta.db_table)
+        among = RawSQL(  # noqa: S611 (our own SQL: names from the models, no value)
+            f"{table}.{connection.ops.quote_name('id')} = ANY(ARRAY(SELECT {column} FROM c))",  # noqa: S608
+            [],
+            output_field=BooleanField(),
+        )
+        return gate.filter(among).values("id")
+    return gate.filter(id__in=RawSQL(f"SELECT {column} FROM c", [])).values("id")  # noqa: S608, S611
+
+
 def _ranked_page(
     found: list[candidates.Branch], gate: QuerySet, *, offset: int, limit: int
 ) -> tuple[list[int], int, bool]:
@@ -257,7 +276,7 @@ def _ranked_page(
     privacy gate, once for all of them (`gate`: entries the viewer may see, with the
     filters); then the ranking: most query words matched, then score."""
     union, params = candidates.union(found)
-    visible = gate.filter(id__in=RawSQL("SELECT m_entry FROM c", [])).values("id")
+    visible = _among_candidates(gate, "m_entry")
     gate_sql, gate_params = visible.query.get_compiler(using=visible.db).as_sql()
     sql = f"""
         WITH c AS ({union})
@@ -277,7 +296,6 @@ def _ranked_page(
         LIMIT %s OFFSET %s
     """  # noqa: S608 (only our own SQL; values are parameters)
     with connection.cursor() as cursor:
-        candidates.tune_planner(cursor)
         cursor.execute(sql, [*params, *gate_params, limit, offset])
         rows = cursor.fetchall()
     if not rows:
@@ -333,7 +351,7 @@ def _browse_filtered(
     """Browsing with filters: bounded candidates (`candidates.names`), then the gate with the
     filters; nearby people first, then the most recently updated."""
     union, params = candidates.union(candidates.names(scope, space_id=space_id))
-    visible = gate.filter(id__in=RawSQL("SELECT id FROM c", [])).values("id")
+    visible = _among_candidates(gate, "id")
     gate_sql, gate_params = visible.query.get_compiler(using=visible.db).as_sql()
     sql = f"""
         WITH c AS ({union})
@@ -345,7 +363,6 @@ def _browse_filtered(
         LIMIT %s OFFSET %s
     """  # noqa: S608 (only our own SQL; values are parameters)
     with connection.cursor() as cursor:
-        candidates.tune_planner(cursor)
         cursor.execute(sql, [*params, *gate_params, limit, offset])
         rows = cursor.fetchall()
     if not rows:

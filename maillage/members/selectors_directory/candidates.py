@@ -268,19 +268,3 @@ def union(found: Sequence[Branch]) -> Branch:
         for i, (s, _) in enumerate(found)
     )
     return sql, [p for _, ps in found for p in ps]
-
-
-def tune_planner(cursor) -> None:
-    """Tell PostgreSQL, once per connection, that random reads are cheap (SSD, hot data).
-
-    With the default cost (meant for spinning disks) the planner hashes whole tables (all
-    offers, all members) where following the indexes from a few candidates is much cheaper,
-    and the search's cost would then grow with the network. Production servers on SSDs
-    usually set `random_page_cost = 1.1` for the whole instance; then this changes nothing."""
-    if connection.vendor != "postgresql":
-        return
-    raw = connection.connection  # a new one after each reconnection (CONN_MAX_AGE)
-    if getattr(connection, "_directory_tuned", None) is raw:
-        return
-    cursor.execute("SET random_page_cost = 1.1")
-    connection._directory_tuned = raw
