@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.viewer",
             ],
+            # Django's `date` filter, remembering what it wrote (core/templatetags/dates.py).
+            "builtins": ["maillage.core.templatetags.dates"],
         },
     },
 ]

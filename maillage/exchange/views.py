@@ -585,6 +585,7 @@ def _suggestions_for(member: Member, members) -> list:
     from maillage.matching.selectors import people_to_meet
 
     viewer = viewer_for_user(member.user, operator_id=member.operator_id)
-    people = people_to_meet(viewer, k=5)
+    # The reasons speak of the member ("Chloé cherche…"): the staff read them, not the member.
+    people = people_to_meet(viewer, k=5, asker=member.user.get_short_name() or str(member.user))
     allowed = set(members.filter(pk__in=[p.member.pk for p in people]).values_list("pk", flat=True))
     return [p for p in people if p.member.pk in allowed][:3]

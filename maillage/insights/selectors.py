@@ -4,6 +4,7 @@ engagement snapshots), never the ledger; each takes what the access gate returne
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -391,6 +392,13 @@ class MemberCard:
     trend: str  # rising, steady, falling
     facts: dict[str, int | float]
     day: dt.date
+
+    @property
+    def points_left(self) -> int | None:
+        """Whole points still to earn before the next level (0.4 left is still 1 to earn)."""
+        if self.points_to_next is None:
+            return None
+        return max(1, math.ceil(self.points_to_next)) if self.points_to_next > 0 else 0
 
 
 def member_card(member: Member) -> MemberCard | None:

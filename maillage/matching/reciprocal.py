@@ -441,6 +441,11 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + last + items[-1]
 
 
+def _of_fr(name: str) -> str:
+    """French "de" before a first name, elided before a vowel or a mute h: d'Anne, de Chloé."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyhàâéèêëîïôûù" else f"de {name}"
+
+
 def _at_space_fr(name: str) -> str:
     """French "à" before a space's name: à La Filature, au Quai, aux Ateliers."""
     if name.startswith("Le "):
@@ -458,6 +463,8 @@ def explain(
     labels: Mapping[Hashable, str] | Callable[[Hashable], str],
     space_names: Mapping[Hashable, str] | Callable[[Hashable], str] = str,
     pronoun: str | None = None,
+    asker: str | None = None,
+    interest_labels: Mapping[Hashable, str] | Callable[[Hashable], str] | None = None,
 ) -> str:
     """One sentence, addressed to the member who asked, saying why they should meet `name`.
 
@@ -465,74 +472,127 @@ def explain(
     to refer to `name` the second time ("il", "elle", "iel", "she"…), the name if None. At most
     MAX_REASONS clauses, strongest first, e.g. « Vous cherchez de l'aide en droit des contrats
     et Hugo en propose ; Hugo cherche de l'aide en design UX, c'est votre métier ; vous êtes
-    tous deux à La Filature le mardi. »
+    tous deux à La Filature le mardi. » With `asker` (the member's name), the sentence speaks
+    of them instead, for someone else reading it (staff choosing whom to introduce):
+    « Chloé cherche de l'aide en droit des contrats et Hugo en propose. » `interest_labels`
+    names the interests, if they are not in `labels`.
     """
     if lang not in WEEKDAYS:
         raise ValueError(f"No explanations in {lang!r} (fr, en).")
     label = labels.get if isinstance(labels, Mapping) else labels
+    if interest_labels is None:
+        interest_label = label
+    elif isinstance(interest_labels, Mapping):
+        interest_label = interest_labels.get
+    else:
+        interest_label = interest_labels
     space = space_names.get if isinstance(space_names, Mapping) else space_names
     again = pronoun or name
-
-    def words(items: tuple[Hashable, ...], limit: int = 3) -> str:
-        return _join([str(label(i) or i) for i in items[:limit]], lang)
-
     fr = lang == "fr"
-    clauses: list[str] = []
+    # Each clause as it appears inside the sentence: one about "vous"/"you" in lower case, one
+    # about a person with their name.
+    parts: list[str] = []
     mentioned = False  # the name has appeared: use the pronoun after
     for reason in suggestion.reasons[:MAX_REASONS]:
         who = again if mentioned else name
-        what = words(reason.items)
-        if reason.code == Why.THEY_OFFER:
-            text = (
-                f"vous cherchez de l'aide en {what} et {who} en propose"
-                if fr
-                else f"you need help with {what} and {who} offers it"
-            )
-        elif reason.code == Why.THEY_KNOW:
-            text = (
-                f"vous cherchez de l'aide en {what} et {who} s'y connaît"
-                if fr
-                else f"you need help with {what} and {who} knows the field"
-            )
-        elif reason.code == Why.YOU_OFFER:
-            text = (
-                f"{who} cherche de l'aide en {what}, ce que vous proposez"
-                if fr
-                else f"{who} needs help with {what}, which you offer"
-            )
-        elif reason.code == Why.YOU_KNOW:
-            text = (
-                f"{who} cherche de l'aide en {what}, c'est votre métier"
-                if fr
-                else f"{who} needs help with {what}, which is your line of work"
-            )
-        elif reason.code == Why.SAME_DAYS:
-            by_space: dict[Hashable, list[int]] = {}
-            for space_id, weekday in reason.items:  # type: ignore[misc]
-                by_space.setdefault(space_id, []).append(weekday)
-            space_id, days = max(by_space.items(), key=lambda item: len(item[1]))
-            day_names = [WEEKDAYS[lang][d] for d in sorted(days)]
-            where = str(space(space_id) or space_id)
-            if fr:
-                when = _join([f"le {d}" for d in day_names], lang)
-                text = f"vous êtes tous deux {_at_space_fr(where)} {when}"
-            else:
-                text = f"you are both at {where} on {_join(day_names, lang)}"
-        elif reason.code == Why.INTERESTS:
-            text = (
-                f"vous partagez des centres d'intérêt ({what})"
-                if fr
-                else f"you share interests ({what})"
-            )
-        else:
+        naming = interest_label if reason.code == Why.INTERESTS else label
+        what = _join([str(naming(i) or i) for i in reason.items[:3]], lang)
+        text = _clause(reason, who, what, fr=fr, lang=lang, space=space, asker=asker)
+        if text is None:
             continue
         mentioned = mentioned or name in text
-        clauses.append(text)
-    if not clauses:
+        parts.append(text)
+    if not parts:
+        if asker:
+            return (
+                f"{name} pourrait être une belle rencontre pour {asker}."
+                if fr
+                else f"{name} could be a good person for {asker} to meet."
+            )
         return (
             f"{name} pourrait être une belle rencontre."
             if fr
             else f"{name} could be a good person to meet."
         )
-    sentence = " ; ".join(clauses) if fr else "; ".join(clauses)
+    sentence = " ; ".join(parts) if fr else "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
+
+
+def _clause(
+    reason: Reason, who: str, what: str, *, fr: bool, lang: str, space, asker
+) -> str | None:
+    code = reason.code
+    if code == Why.THEY_OFFER:
+        if asker:
+            return (
+                f"{asker} cherche de l'aide en {what} et {who} en propose"
+                if fr
+                else f"{asker} needs help with {what} and {who} offers it"
+            )
+        return (
+            f"vous cherchez de l'aide en {what} et {who} en propose"
+            if fr
+            else f"you need help with {what} and {who} offers it"
+        )
+    if code == Why.THEY_KNOW:
+        if asker:
+            return (
+                f"{asker} cherche de l'aide en {what} et {who} s'y connaît"
+                if fr
+                else f"{asker} needs help with {what} and {who} knows the field"
+            )
+        return (
+            f"vous cherchez de l'aide en {what} et {who} s'y connaît"
+            if fr
+            else f"you need help with {what} and {who} knows the field"
+        )
+    if code == Why.YOU_OFFER:
+        if asker:
+            return (
+                f"{who} cherche de l'aide en {what}, ce que {asker} propose"
+                if fr
+                else f"{who} needs help with {what}, which {asker} offers"
+            )
+        return (
+            f"{who} cherche de l'aide en {what}, ce que vous proposez"
+            if fr
+            else f"{who} needs help with {what}, which you offer"
+        )
+    if code == Why.YOU_KNOW:
+        if asker:
+            return (
+                f"{who} cherche de l'aide en {what}, c'est le métier {_of_fr(asker)}"
+                if fr
+                else f"{who} needs help with {what}, which is {asker}'s line of work"
+            )
+        return (
+            f"{who} cherche de l'aide en {what}, c'est votre métier"
+            if fr
+            else f"{who} needs help with {what}, which is your line of work"
+        )
+    if code == Why.SAME_DAYS:
+        by_space: dict[Hashable, list[int]] = {}
+        for space_id, weekday in reason.items:  # type: ignore[misc]
+            by_space.setdefault(space_id, []).append(weekday)
+        space_id, days = max(by_space.items(), key=lambda item: len(item[1]))
+        day_names = [WEEKDAYS[lang][d] for d in sorted(days)]
+        where = str(space(space_id) or space_id)
+        if fr:
+            when = _join([f"le {d}" for d in day_names], lang)
+            both = f"{asker} et {who} sont" if asker else "vous êtes"
+            return f"{both} tous deux {_at_space_fr(where)} {when}"
+        both = f"{asker} and {who} are" if asker else "you are"
+        return f"{both} both at {where} on {_join(day_names, lang)}"
+    if code == Why.INTERESTS:
+        if asker:
+            return (
+                f"{asker} et {who} partagent des centres d'intérêt ({what})"
+                if fr
+                else f"{asker} and {who} share interests ({what})"
+            )
+        return (
+            f"vous partagez des centres d'intérêt ({what})"
+            if fr
+            else f"you share interests ({what})"
+        )
+    return None

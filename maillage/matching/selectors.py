@@ -176,45 +176,34 @@ def explain_for(
     labels: dict,
     space_names: dict,
     language: str,
+    asker: str | None = None,
 ) -> str:
-    """One sentence, citing only what the viewer may see of the suggested member's profile."""
+    """One sentence, citing only what the viewer may see of the suggested member's profile;
+    about `asker` rather than "you" when someone else reads it (staff)."""
     allowed = tuple(r for r in suggestion.reasons if REASON_SECTION.get(r.code) in sections)
     shown = Suggestion(
         suggestion.member_id, suggestion.score, suggestion.s_uv, suggestion.s_vu, allowed
     )
-
-    # Interests and concepts share integer ids: label each reason with its own table.
-    parts = []
-    for reason in allowed[: reciprocal.MAX_REASONS]:
-        table = labels["interests"] if reason.code == Why.INTERESTS else labels["concepts"]
-        one = Suggestion(shown.member_id, shown.score, shown.s_uv, shown.s_vu, (reason,))
-        parts.append(
-            reciprocal.explain(
-                one,
-                "fr" if language.startswith("fr") else "en",
-                name=name,
-                labels=lambda i, t=table: t.get(i, str(i)),
-                space_names=space_names,
-            ).rstrip(".")
-        )
-    if not parts:
-        return reciprocal.explain(
-            shown, "fr" if language.startswith("fr") else "en", name=name, labels={}
-        )
-    text = (
-        " ; ".join(p[:1].lower() + p[1:] for p in parts)
-        if language.startswith("fr")
-        else "; ".join(p[:1].lower() + p[1:] for p in parts)
+    # Interests and concepts share integer ids: each reason is labelled from its own table.
+    text = reciprocal.explain(
+        shown,
+        "fr" if language.startswith("fr") else "en",
+        name=name,
+        labels=lambda i: labels["concepts"].get(i, str(i)),
+        space_names=space_names,
+        asker=asker,
+        interest_labels=lambda i: labels["interests"].get(i, str(i)),
     )
-    return (text[:1].upper() + text[1:] + ".").replace("'", "’")
+    return text.replace("'", "’")
 
 
 def people_to_meet(
-    viewer: Viewer, *, k: int = SUGGESTIONS, only: int | None = None
+    viewer: Viewer, *, k: int = SUGGESTIONS, only: int | None = None, asker: str | None = None
 ) -> list[PersonToMeet]:
     """The people the viewer's current member record should meet, best first, with reasons.
 
-    `only`: compute the suggestion for that one member (the profile page's line), if any."""
+    `only`: compute the suggestion for that one member (the profile page's line), if any;
+    `asker`: the member's name, when the reasons are read by someone else (staff)."""
     member = viewer.current
     if member is None:
         return []
@@ -259,6 +248,7 @@ def people_to_meet(
             labels=labels,
             space_names=space_names,
             language=language,
+            asker=asker,
         )
         out.append(PersonToMeet(profile.member, profile, s.score, reason, sections))
         if len(out) >= k:

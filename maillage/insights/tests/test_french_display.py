@@ -192,3 +192,27 @@ def test_the_member_page_has_one_title_and_no_dangling_dash(login, in_french):
     assert "—" not in untried
     assert "Choisir les opportunités d’affaires à recevoir" in html
     assert 'href="/me/exchange/preferences/"' in html
+
+
+def test_points_to_the_next_level_agree_with_their_number():
+    """« Encore 1 point », « Encore 12 points »: a whole number of points still to earn (0.4
+    left is 1 to earn), in both languages."""
+    import datetime as dt
+
+    from django.template.loader import render_to_string
+
+    from maillage.insights.selectors import MemberCard
+
+    def card(points):
+        return MemberCard(1, "explorateur·rice", 10.0, "participant·e", points, 50.0, "steady",
+                          {}, dt.date(2026, 11, 1))  # fmt: skip
+
+    assert [card(p).points_left for p in (0.4, 1.0, 11.2, 0.0, None)] == [1, 1, 12, 0, None]
+    with translation.override("fr"):
+        one = render_to_string("insights/includes/home_card.html", {"engagement": card(0.4)})
+        many = render_to_string("insights/includes/home_card.html", {"engagement": card(11.2)})
+    assert "Encore 1 point pour devenir participant·e" in one
+    assert "Encore 12 points pour devenir participant·e" in many
+    with translation.override("en"):
+        one = render_to_string("insights/includes/home_card.html", {"engagement": card(1.0)})
+    assert "1 point to become participant·e" in one

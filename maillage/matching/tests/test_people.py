@@ -218,3 +218,41 @@ def test_staff_introducing_a_member_start_from_whom_they_should_meet(community, 
     assert community.sarah in maliks and community.p.hugo not in maliks
     # A member may not use the staff form at all.
     assert login(community.p.ines).get(url, {"a": community.sarah.pk}).status_code == 403
+
+
+def test_a_name_in_the_middle_of_the_sentence_keeps_its_capital() -> None:
+    """`explain_for` (what pages show): each clause as it is, not lower-cased; before, a
+    second clause starting with the person's name read « … ; hugo cherche de l'aide … »."""
+    from maillage.matching.reciprocal import Reason, Suggestion, Why
+    from maillage.matching.selectors import explain_for
+
+    suggestion = Suggestion(
+        2,
+        0.5,
+        0.5,
+        0.5,
+        (Reason(Why.THEY_OFFER, (1,)), Reason(Why.YOU_KNOW, (2,)), Reason(Why.INTERESTS, (1,))),
+    )
+    everything = frozenset({"offers", "skills", "needs", "availability", "interests", "about"})
+    labels = {"concepts": {1: "droit", 2: "design"}, "interests": {1: "escalade"}}
+    text = explain_for(
+        suggestion, name="Hugo", sections=everything, labels=labels, space_names={}, language="fr"
+    )
+    assert text == (
+        "Vous cherchez de l’aide en droit et Hugo en propose ; Hugo cherche de l’aide en "
+        "design, c’est votre métier ; vous partagez des centres d’intérêt (escalade)."
+    )
+    # What the viewer may not see is not cited: without the needs, the second clause goes.
+    hidden = explain_for(
+        suggestion,
+        name="Hugo",
+        sections=everything - {"needs"},
+        labels=labels,
+        space_names={},
+        language="fr",
+        asker="Chloé",
+    )
+    assert hidden == (
+        "Chloé cherche de l’aide en droit et Hugo en propose ; Chloé et Hugo partagent des "
+        "centres d’intérêt (escalade)."
+    )

@@ -150,18 +150,21 @@ def test_it_says_why_strongest_reason_first() -> None:
     )
 
 
+THREE_REASONS = Suggestion(
+    2,
+    0.75,
+    0.8,
+    0.7,
+    (
+        Reason(Why.THEY_OFFER, (CONTRACTS,)),
+        Reason(Why.YOU_KNOW, (UX,)),
+        Reason(Why.SAME_DAYS, ((FILATURE, TUE),)),
+    ),
+)
+
+
 def test_it_explains_a_suggestion_in_one_french_sentence() -> None:
-    suggestion = Suggestion(
-        2,
-        0.75,
-        0.8,
-        0.7,
-        (
-            Reason(Why.THEY_OFFER, (CONTRACTS,)),
-            Reason(Why.YOU_KNOW, (UX,)),
-            Reason(Why.SAME_DAYS, ((FILATURE, TUE),)),
-        ),
-    )
+    suggestion = THREE_REASONS
     text = explain(suggestion, "fr", name="Hugo", labels=LABELS, space_names=SPACES, pronoun="il")
     assert text == (
         "Vous cherchez de l'aide en droit des contrats et Hugo en propose ; il cherche de "
@@ -189,6 +192,28 @@ def test_it_explains_a_suggestion_in_one_english_sentence() -> None:
     fr = explain(suggestion, "fr", name="Hugo", labels=LABELS, space_names=SPACES)
     assert "vous êtes tous deux au Quai le lundi et le mercredi" in fr
     assert fr.count(".") == 1 and fr.endswith(".")
+
+
+def test_it_explains_a_suggestion_about_the_member_to_someone_else() -> None:
+    """Staff choosing whom to introduce read the reasons about the member, not "you"."""
+    suggestion = THREE_REASONS
+    fr = explain(suggestion, "fr", name="Hugo", labels=LABELS, space_names=SPACES, asker="Chloé")
+    assert fr == (
+        "Chloé cherche de l'aide en droit des contrats et Hugo en propose ; Hugo cherche de "
+        "l'aide en design UX, c'est le métier de Chloé ; Chloé et Hugo sont tous deux à La "
+        "Filature le mardi."
+    )
+    assert "c'est le métier d'Anne" in explain(
+        suggestion, "fr", name="Hugo", labels=LABELS, space_names=SPACES, asker="Anne"
+    )
+    en = explain(suggestion, "en", name="Hugo", labels=LABELS, space_names=SPACES, asker="Chloé")
+    assert en.startswith("Chloé needs help with droit des contrats and Hugo offers it; ")
+    assert "which is Chloé's line of work; Chloé and Hugo are both at La Filature" in en
+    assert "you" not in en.lower().replace("hugo", "")
+    bare = Suggestion(2, 0.1, 0.1, 0.1)
+    assert explain(bare, "fr", name="Zoé", labels={}, asker="Chloé") == (
+        "Zoé pourrait être une belle rencontre pour Chloé."
+    )
 
 
 def test_it_explains_even_without_reasons_and_refuses_other_languages() -> None:

@@ -1,0 +1,59 @@
+"""The builtin `date` filter that remembers what it wrote (core/templatetags/dates.py) says
+exactly what Django's does, in every language and time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.template import engines
+from django.template.defaultfilters import date as django_date
+from django.utils import timezone, translation
+
+from maillage.core.templatetags.dates import date
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+MONTREAL = zoneinfo.ZoneInfo("America/Montreal")
+INSTANT = dt.datetime(2026, 11, 24, 12, 30, tzinfo=dt.UTC)
+FORMATS = (None, "j N Y, H:i", "l j F", "c", "M", "SHORT_DATE_FORMAT", "e T")
+
+
+def outcome(function, value, fmt):
+    """What a filter gives, or the error it raises (a time format on a date, say)."""
+    try:
+        return function(value, fmt)
+    except (TypeError, ValueError) as exc:
+        return type(exc), str(exc)
+
+
+def test_it_agrees_with_djangos_filter_in_both_languages_and_any_time_zone():
+    values = [
+        INSTANT,
+        INSTANT.astimezone(PARIS),
+        INSTANT.astimezone(MONTREAL),  # the same instant: equal datetimes, not the same text
+        INSTANT.replace(tzinfo=None),
+        dt.date(2026, 3, 1),
+        dt.time(9, 5),
+    ]
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for value in values:
+                for fmt in FORMATS:
+                    assert outcome(date, value, fmt) == outcome(django_date, value, fmt), (
+                        language, value, fmt,
+                    )  # fmt: skip
+    with translation.override("fr"):
+        assert date(INSTANT.astimezone(PARIS), "H:i") == "13:30"
+        assert date(INSTANT.astimezone(MONTREAL), "H:i") == "07:30"
+        assert date(dt.date(2026, 3, 1), "F") == "mars"
+    with translation.override("en"):
+        assert date(dt.date(2026, 3, 1), "F") == "March"
+
+
+def test_templates_use_it_and_still_show_the_current_time_zone():
+    template = engines["django"].from_string('{{ when|date:"H:i" }} {{ nothing|date:"H:i" }}.')
+    with timezone.override(PARIS):
+        assert template.render({"when": INSTANT, "nothing": None}) == "13:30 ."
+    with timezone.override(MONTREAL):
+        assert template.render({"when": INSTANT, "nothing": ""}) == "07:30 ."
+    assert engines["django"].engine.template_builtins[-1].filters["date"] is date
