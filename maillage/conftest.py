@@ -31,9 +31,13 @@ def _fast_password_hashing(settings):
 def _fresh_day_grids():
     """Each test starts with no calendar rows in memory: rolled-back tests reuse row ids, so a
     later test could otherwise meet an earlier test's rows under the same key."""
+    from maillage.events.selectors import _pools
+    from maillage.matching.selectors import _FEATURES
     from maillage.workspace.views.daygrid import cache
 
     cache.clear()
+    _pools.clear()  # and no events' candidates, nor operators' matching features
+    _FEATURES.clear()
 
 
 @pytest.fixture

@@ -364,21 +364,22 @@ class _Candidate(NamedTuple):
 # `POOL_SECONDS` old; what is shown is read afresh. In memory rather than in Django's cache:
 # the local-memory cache pickles, and unpickling a pool took 0.26 ms of every home page.
 POOL_SECONDS = 60
-POOL_MAX = 2_000  # pools kept per process (one per home space asked for in the last minute)
+POOL_MAX = 2_000  # spaces whose pool a process keeps (one each: a new generation replaces it)
 _POOL_GENERATION = "events:pool:generation"
 _pools: TTLCache = TTLCache(maxsize=POOL_MAX, ttl=POOL_SECONDS)
 _pools_lock = threading.Lock()
 
 
-def _generation() -> str:
+def _generation() -> str | None:
     """The pools' generation; a new one if the cache has none (e.g. cleared): never a value
-    an older pool in memory could have been kept under."""
+    an older pool in memory could have been kept under. None if the cache keeps nothing
+    (a dummy cache, or one that is down): then nothing is kept either."""
     import time
 
     generation = cache.get(_POOL_GENERATION)
     if generation is None:
         cache.add(_POOL_GENERATION, str(time.time_ns()), None)
-        generation = cache.get(_POOL_GENERATION, "")
+        generation = cache.get(_POOL_GENERATION)
     return generation
 
 
@@ -404,9 +405,10 @@ def _member_features_cached(
 ) -> ranking.MemberFeatures:
     """`member_features`, kept `FEATURES_SECONDS` per member (interests, skills and the
     people met change slowly; the same generation as the pool)."""
-    if not cached:
+    generation = _generation() if cached else None
+    if generation is None:
         return member_features(member, now=now)
-    key = f"events:features:{_generation()}:{member.pk}"
+    key = f"events:features:{generation}:{member.pk}"
     features = cache.get(key)
     if features is None:
         features = member_features(member, now=now)
@@ -415,15 +417,20 @@ def _member_features_cached(
 
 
 def _candidate_pool(member: Member, now: dt.datetime, *, cached: bool) -> list[_Candidate]:
-    if not cached:
+    generation = _generation() if cached else None
+    if generation is None:
         return _candidates(member, now)
-    key = (_generation(), member.operator_id, member.home_space_id or 0)
+    # One entry per space, with the generation it was read under: a new generation replaces
+    # it (rather than adding one more pool per event saved until they expire).
+    key = (member.operator_id, member.home_space_id or 0)
     with _pools_lock:
-        pool = _pools.get(key)
-    if pool is None:
+        kept = _pools.get(key)
+    if kept is not None and kept[0] == generation:
+        pool = kept[1]
+    else:
         pool = tuple(_candidates(member, now))
         with _pools_lock:
-            _pools[key] = pool
+            _pools[key] = (generation, pool)
     return [row for row in pool if row.starts_at > now]
 
 

@@ -586,6 +586,8 @@ def _suggestions_for(member: Member, members) -> list:
 
     viewer = viewer_for_user(member.user, operator_id=member.operator_id)
     # The reasons speak of the member ("Chloé cherche…"): the staff read them, not the member.
-    people = people_to_meet(viewer, k=5, asker=member.user.get_short_name() or str(member.user))
+    user = member.user
+    name = user.full_name.split()[0] if user.full_name.strip() else _("this member")
+    people = people_to_meet(viewer, k=5, asker=name)
     allowed = set(members.filter(pk__in=[p.member.pk for p in people]).values_list("pk", flat=True))
     return [p for p in people if p.member.pk in allowed][:3]

@@ -403,14 +403,13 @@ class MemberCard:
 
 def member_card(member: Member) -> MemberCard | None:
     """A member's own engagement: level, progress to the next one and what counted."""
-    snapshot = (
-        MemberEngagementSnapshot.objects.filter(member=member)
-        .only("level", "score", "trend", "facts", "day")
-        .order_by("-day")
-        .first()
+    # Every member home page asks: SQL written once (core/sql.py), not compiled by the ORM.
+    found = sql.select(
+        MemberEngagementSnapshot, [("member", "=", member.pk)], order_by=["-day"], limit=1
     )
-    if snapshot is None:
+    if not found:
         return None
+    snapshot = found[0]
     from maillage.insights.services import engagement_config
 
     config = engagement_config(member.operator_id)

@@ -45,6 +45,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from maillage.core import sql
 from maillage.core.models import Activity, ActivityKind, Member, Operator, Role, Space
 from maillage.insights import engagement as eng
 from maillage.insights import indicators as ind
@@ -83,7 +84,9 @@ class RecomputeReport:
 def engagement_config(operator: Operator | int) -> eng.EngagementConfig:
     """The operator's engagement configuration: the defaults with its own changes."""
     operator_id = operator if isinstance(operator, int) else operator.pk
-    settings = EngagementSettings.objects.filter(operator_id=operator_id).first()
+    # Read on every member home page: SQL written once (core/sql.py).
+    found = sql.select(EngagementSettings, [("operator", "=", operator_id)], limit=1)
+    settings = found[0] if found else None
     if settings is None or not settings.overrides:
         return eng.DEFAULT_CONFIG
     return eng.DEFAULT_CONFIG.with_overrides(settings.overrides)

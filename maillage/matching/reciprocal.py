@@ -441,9 +441,20 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + last + items[-1]
 
 
+_VOWELS_FR = "aeiouàâäéèêëîïôöûüù"
+
+
 def _of_fr(name: str) -> str:
-    """French "de" before a first name, elided before a vowel or a mute h: d'Anne, de Chloé."""
-    return f"d'{name}" if name[:1].lower() in "aeiouyhàâéèêëîïôûù" else f"de {name}"
+    """French "de" before a first name, elided before a vowel, a mute h or a y sounding as a
+    vowel: d'Anne, d'Hugo, d'Yves; de Chloé, de Yasmine (a y before a vowel is a consonant)."""
+    first, second = name[:1].lower(), name[1:2].lower()
+    if (
+        first in _VOWELS_FR
+        or first == "h"
+        or (first == "y" and second and second not in _VOWELS_FR)
+    ):
+        return f"d'{name}"
+    return f"de {name}"
 
 
 def _at_space_fr(name: str) -> str:
@@ -487,7 +498,8 @@ def explain(
     else:
         interest_label = interest_labels
     space = space_names.get if isinstance(space_names, Mapping) else space_names
-    again = pronoun or name
+    # About the asker, the person is named each time ("Chloé et il" would not do).
+    again = name if asker else (pronoun or name)
     fr = lang == "fr"
     # Each clause as it appears inside the sentence: one about "vous"/"you" in lower case, one
     # about a person with their name.

@@ -8,9 +8,10 @@ section the viewer may see (offers, skills, needs, interests, availability).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from cachetools import TTLCache
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 
@@ -48,6 +49,26 @@ def opted_out_ids(operator_id: int) -> set[int]:
 
 
 FEATURES_CACHE_SECONDS = 120
+# In process memory, not Django's cache: the local-memory cache pickles, and unpickling an
+# operator's features (800 members) took 8 ms of every "people you should meet" card.
+_FEATURES: TTLCache = TTLCache(maxsize=256, ttl=FEATURES_CACHE_SECONDS)
+_FEATURES_LOCK = threading.Lock()
+
+
+class _Community:
+    """An operator's features, and the suggestion index over them (built when first asked)."""
+
+    __slots__ = ("_index", "features")
+
+    def __init__(self, features: dict) -> None:
+        self.features = features
+        self._index: reciprocal.SuggestionIndex | None = None
+
+    @property
+    def index(self) -> reciprocal.SuggestionIndex:
+        if self._index is None:
+            self._index = reciprocal.SuggestionIndex(self.features.values())
+        return self._index
 
 
 def features_for_operator(operator_id: int, *, today: dt.date | None = None) -> dict:
@@ -56,6 +77,10 @@ def features_for_operator(operator_id: int, *, today: dt.date | None = None) -> 
     The key carries a stamp of the operator's profiles and opt-outs (count and latest change),
     so a profile saved or an opt-out is seen at once; offers, needs, skills and check-ins
     added without touching the profile show within FEATURES_CACHE_SECONDS."""
+    return _community(operator_id, today=today).features
+
+
+def _community(operator_id: int, *, today: dt.date | None = None) -> _Community:
     today = today or timezone.localdate()
     stamp = Profile.objects.filter(member__operator_id=operator_id).aggregate(
         n=Count("pk"), last=Max("updated_at")
@@ -63,14 +88,13 @@ def features_for_operator(operator_id: int, *, today: dt.date | None = None) -> 
     out_stamp = MatchingPreference.objects.filter(member__operator_id=operator_id).aggregate(
         n=Count("pk"), last=Max("updated_at")
     )
-    key = "matching:features:{}:{}:{}:{}:{}:{}".format(
-        operator_id, today, stamp["n"], stamp["last"], out_stamp["n"], out_stamp["last"]
-    )
-    key = key.replace(" ", "_")
-    found = cache.get(key)
+    key = (operator_id, today, stamp["n"], stamp["last"], out_stamp["n"], out_stamp["last"])
+    with _FEATURES_LOCK:
+        found = _FEATURES.get(key)
     if found is None:
-        found = _features_for_operator(operator_id, today)
-        cache.set(key, found, FEATURES_CACHE_SECONDS)
+        found = _Community(_features_for_operator(operator_id, today))
+        with _FEATURES_LOCK:
+            _FEATURES[key] = found
     return found
 
 
@@ -163,9 +187,20 @@ def _labels(suggestions: list[Suggestion], language: str) -> dict:
                 interest_ids.update(r.items)
             elif r.code != Why.SAME_DAYS:
                 concept_ids.update(r.items)
-    concepts = {c.pk: c.label(language) for c in SkillConcept.objects.filter(pk__in=concept_ids)}
-    interests = {i.pk: i.label(language) for i in Interest.objects.filter(pk__in=interest_ids)}
-    return {"concepts": concepts, "interests": interests}
+    english = language[:2] == "en"
+    labels: dict[str, dict] = {"concepts": {}, "interests": {}}
+    # Only the labels (a concept's row also holds its alternative labels and notes), and no
+    # query when no reason names any.
+    for key, model, ids in (
+        ("concepts", SkillConcept, concept_ids),
+        ("interests", Interest, interest_ids),
+    ):
+        if ids:
+            for pk, fr, en in model.objects.filter(pk__in=ids).values_list(
+                "pk", "label_fr", "label_en"
+            ):
+                labels[key][pk] = (en if english else fr) or fr
+    return labels
 
 
 def explain_for(
@@ -207,7 +242,8 @@ def people_to_meet(
     member = viewer.current
     if member is None:
         return []
-    features = features_for_operator(member.operator_id)
+    community = _community(member.operator_id)
+    features = community.features
     me = features.get(member.pk)
     if me is None or me.opted_out:
         return []
@@ -219,8 +255,9 @@ def people_to_meet(
         candidates = [other] if other is not None else []
         ranked = reciprocal.suggest(me, candidates, k=1, ties=ties, dismissed=dismissed, now=now)
     else:
-        index = reciprocal.SuggestionIndex(features.values())
-        ranked = index.suggest(member.pk, k=k * OVERFETCH, ties=ties, dismissed=dismissed, now=now)
+        ranked = community.index.suggest(
+            member.pk, k=k * OVERFETCH, ties=ties, dismissed=dismissed, now=now
+        )
     if not ranked:
         return []
     profiles = {

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date as django_date
 from django.utils.translation import get_language
 
@@ -24,10 +27,24 @@ def _formatted(value, tzinfo, fold: int, arg, language: str | None) -> str:
     return django_date(value, arg)
 
 
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """Formats and time zones come from settings: forget everything when one changes (tests)."""
+    _formatted.cache_clear()
+
+
 @register.filter(expects_localtime=True, is_safe=False)
 def date(value, arg=None):
-    """As `django.template.defaultfilters.date`."""
-    if isinstance(value, (dt.date, dt.time)) and (arg is None or isinstance(arg, str)):
-        tzinfo = getattr(value, "tzinfo", None)
-        return _formatted(value, tzinfo, getattr(value, "fold", 0), arg, get_language())
+    """As `django.template.defaultfilters.date`.
+
+    Remembered: plain dates, and datetimes in a named time zone (what templates show once
+    Django has put them in the current one), the zone being part of the key. Others (naive
+    datetimes, formatted with the default time zone; fixed offsets, which compare equal
+    whatever their name; times) go to Django's filter each time."""
+    if arg is None or isinstance(arg, str):
+        if isinstance(value, dt.datetime):
+            if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+                return _formatted(value, value.tzinfo, value.fold, arg, get_language())
+        elif isinstance(value, dt.date):
+            return _formatted(value, None, 0, arg, get_language())
     return django_date(value, arg)

@@ -57,3 +57,26 @@ def test_templates_use_it_and_still_show_the_current_time_zone():
     with timezone.override(MONTREAL):
         assert template.render({"when": INSTANT, "nothing": ""}) == "07:30 ."
     assert engines["django"].engine.template_builtins[-1].filters["date"] is date
+
+
+def test_what_it_does_not_remember_still_agrees_with_django(settings):
+    """Fixed offsets compare equal whatever their name, and naive datetimes are formatted with
+    the default time zone: those go to Django's filter every time; a change of settings makes
+    it forget everything (formats, time zones)."""
+    cet, unnamed = dt.timezone(dt.timedelta(hours=1), "CET"), dt.timezone(dt.timedelta(hours=1))
+    first = dt.datetime(2026, 1, 5, 10, 0, tzinfo=cet)
+    second = first.replace(tzinfo=unnamed)
+    assert first == second  # the trap: equal, yet not written the same
+    assert date(first, "H:i T") == "10:00 CET"
+    assert date(second, "H:i T") == django_date(second, "H:i T") != "10:00 CET"
+    naive = dt.datetime(2026, 7, 1, 12, 0)
+    settings.TIME_ZONE = "Europe/Paris"
+    assert date(naive, "O") == django_date(naive, "O") == "+0200"
+    settings.TIME_ZONE = "America/Montreal"
+    assert date(naive, "O") == django_date(naive, "O") == "-0400"
+    day = dt.date(2026, 3, 1)
+    with translation.override(None):  # no language: the DATE_FORMAT setting applies
+        settings.DATE_FORMAT = "d/m/Y"
+        assert date(day) == "01/03/2026"
+        settings.DATE_FORMAT = "Y-m-d"
+        assert date(day) == django_date(day) == "2026-03-01"

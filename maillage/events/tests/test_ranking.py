@@ -220,3 +220,32 @@ def test_going_to_counts_every_published_event_to_come_the_member_is_going_to(
     found = selectors.for_you(personas.ines)
     assert found["going_to"] == 2
     assert found["items"] == []  # every one answered (or cancelled)
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_one_pool_per_space_however_often_events_change(
+    personas, make_event, members
+):
+    """Each change of an event renews the generation; the next view of a space replaces that
+    space's pool instead of adding one (the pools would pile up until they expire)."""
+    make_event(title="Déjeuner")
+    for _ in range(5):
+        selectors.for_you(personas.ines)  # La Filature
+        selectors.for_you(personas.hugo)  # Le Quai
+        selectors.pool_touch()
+    assert len(selectors._pools) == 2
+    assert set(selectors._pools) == {
+        (personas.ines.operator_id, personas.filature.pk),
+        (personas.hugo.operator_id, personas.quai.pk),
+    }
+
+
+@pytest.mark.django_db
+def test_without_a_working_cache_nothing_is_kept(personas, make_event, settings):
+    """A dummy cache (or one that is down) keeps no generation: the pool is read each time,
+    as before there was one, rather than kept with no way to renew it."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert selectors._generation() is None
+    make_event(title="Déjeuner")
+    assert [i.event.title for i in selectors.for_you(personas.ines)["items"]] == ["Déjeuner"]
+    assert len(selectors._pools) == 0

@@ -207,7 +207,12 @@ def test_staff_introducing_a_member_start_from_whom_they_should_meet(community, 
     assert picks[:1] == [community.sarah] and community.paul not in picks
     html = page.content.decode()
     assert f"?a={community.p.ines.pk}&amp;b={community.sarah.pk}" in html
-    assert community.law.label_fr in html  # the reason, as Inès reads it
+    assert community.law.label_fr in html
+    # The reason speaks of Inès, not "vous": the staff read it.
+    reason = page.context["suggestions"][0].reason
+    name = community.p.ines.user.get_short_name()
+    assert reason.startswith(f"{name} cherche de l’aide en ") and "vous" not in reason, reason
+    assert f"ce que {name} propose" in reason
     filled = login(community.p.claire).get(url, {"a": community.p.ines.pk, "b": community.sarah.pk})
     assert filled.context["form"].initial == {"a": community.p.ines.pk, "b": community.sarah.pk}
     # Malik runs La Filature only: Hugo (Le Quai) is never one of his picks.

@@ -210,6 +210,24 @@ def test_it_explains_a_suggestion_about_the_member_to_someone_else() -> None:
     assert en.startswith("Chloé needs help with droit des contrats and Hugo offers it; ")
     assert "which is Chloé's line of work; Chloé and Hugo are both at La Filature" in en
     assert "you" not in en.lower().replace("hugo", "")
+    # "de" elided as French does: before a vowel, a mute h, a y sounding as a vowel.
+    for asker, of in (("Hélène", "d'Hélène"), ("Yves", "d'Yves"), ("Yasmine", "de Yasmine"),
+                      ("Éric", "d'Éric"), ("Baptiste", "de Baptiste")):  # fmt: skip
+        text = explain(
+            suggestion, "fr", name="Hugo", labels=LABELS, space_names=SPACES, asker=asker
+        )
+        assert f"c'est le métier {of} ;" in text
+    # With the asker named, the other person is named too: never « Chloé et il ».
+    with_pronoun = explain(
+        suggestion,
+        "fr",
+        name="Hugo",
+        labels=LABELS,
+        space_names=SPACES,
+        pronoun="il",
+        asker="Chloé",
+    )
+    assert " il " not in with_pronoun and "Chloé et Hugo sont tous deux" in with_pronoun
     bare = Suggestion(2, 0.1, 0.1, 0.1)
     assert explain(bare, "fr", name="Zoé", labels={}, asker="Chloé") == (
         "Zoé pourrait être une belle rencontre pour Chloé."

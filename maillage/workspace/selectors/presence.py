@@ -11,9 +11,11 @@ allowances, and a visit of today for the directory's "here today" filter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -75,18 +77,32 @@ def checkin_is_present(checkin: CheckIn, now: dt.datetime | None = None) -> bool
     return _still_present(checkin, _present_since(checkin.space, now))
 
 
+_CHECKIN_PARTS = ((CheckIn, "c"), (Space, "s"))
+
+
+@functools.cache
+def _checkin_sql(vendor: str) -> str:
+    col = sql.column
+    return (
+        f"SELECT {sql.columns(_CHECKIN_PARTS)} FROM {sql.table(CheckIn, 'c')} "  # noqa: S608
+        f"{sql.join(Space, 's', col(CheckIn, 'space', 'c'))} "
+        f"WHERE {col(CheckIn, 'member', 'c')} = %s AND {col(CheckIn, 'day', 'c')} = %s "
+        f"ORDER BY {col(CheckIn, 'id', 'c')} LIMIT 1"
+    )
+
+
 def member_checkin_today(member: Member, now: dt.datetime | None = None) -> CheckIn | None:
     """The member's check-in of today, with `is_present` set (False once the space closed)."""
     now = now or timezone.now()
     day = today_in(member.home_space, now)
     # Every home page asks: written in SQL once (core/sql.py), the ORM took longer to compile.
-    found = sql.select(
-        CheckIn, [("member", "=", member.pk), ("day", "=", day)], order_by=["id"], limit=1
-    )
-    checkin = found[0] if found else None
+    params = [member.pk, sql.prep(CheckIn, "day", day)]
+    found = sql.instances(_CHECKIN_PARTS, sql.fetch(_checkin_sql(connection.vendor), params))
+    checkin = None
+    if found:
+        checkin, space = found[0]
+        CheckIn.space.field.set_cached_value(checkin, space)  # maybe not their home space
     if checkin is not None:
-        if checkin.space_id == member.home_space_id:
-            CheckIn.space.field.set_cached_value(checkin, member.home_space)
         checkin.is_present = checkin_is_present(checkin, now)
         checkin.closes_at = closing_time(checkin.space, checkin.day)
     return checkin

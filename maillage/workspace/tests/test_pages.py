@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from maillage.workspace import services
 from maillage.workspace.models import Booking, ClosedDay, Resource, ResourceKind
@@ -200,7 +201,7 @@ def test_it_lets_a_member_register_a_guest(login, personas, ws, day):
     assert personas.ines.guests.get().name == "Léa Roux"
 
 
-def test_it_adds_six_queries_at_most_to_the_member_home_page(
+def test_it_adds_four_queries_at_most_to_the_member_home_page(
     login, personas, ws, day, django_assert_max_num_queries
 ):
     from maillage.workspace import selectors
@@ -209,7 +210,7 @@ def test_it_adds_six_queries_at_most_to_the_member_home_page(
         resource=ws.jacquard, member=personas.ines,
         starts_at=at(personas.filature, day, "10:00"), ends_at=at(personas.filature, day, "11:00"),
     )  # fmt: skip
-    with django_assert_max_num_queries(6):  # check-in, bookings, membership, 3 sums
+    with django_assert_max_num_queries(4):  # check-in, bookings, membership, what was used
         selectors.member_home(personas.ines)
     page = login(personas.ines).get("/").content.decode()
     assert "My next bookings" in page and "Salle Jacquard" in page
@@ -312,3 +313,19 @@ def test_it_redraws_the_form_times_when_the_space_or_weekday_changes(login, pers
     html = other.content.decode()
     assert 'id="booking-times" class="form-row-contents" hx-swap-oob="true"' in html
     assert _options(html, "start")[0] == "07:00" and _options(html, "end")[-1] == "22:00"
+
+
+def test_a_check_in_at_another_space_comes_with_that_space_in_one_query(
+    personas, ws, django_assert_num_queries
+):
+    """The home page's check-in card reads today's check-in with its space, wherever it is
+    (a member of La Filature working at Le Quai), in one query."""
+    from maillage.workspace import selectors
+
+    quai = personas.quai
+    services.checkin_open(
+        member=personas.ines, space=quai, now=at(quai, timezone.localdate(), "09:00")
+    )
+    with django_assert_num_queries(1):
+        checkin = selectors.member_checkin_today(personas.ines)
+        assert checkin.space.name == "Le Quai" and checkin.space_id == quai.pk
