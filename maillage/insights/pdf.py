@@ -151,11 +151,21 @@ def _bars(doc: FPDF, bars, width: float) -> None:
             doc.add_page()
         y = doc.get_y()
         doc.set_x(doc.l_margin)
-        doc.cell(label_w, row_h, plain(label))
+        doc.cell(label_w, row_h, fit(doc, plain(label), label_w - 1.5))
         if share:
             doc.rect(doc.l_margin + label_w + 2, y + 1.2, track_w * share / 100, row_h - 2.4, "F")
         doc.set_xy(doc.l_margin + width - value_w, y)
         doc.cell(value_w, row_h, plain(text), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def fit(doc: FPDF, text: str, width: float) -> str:
+    """`text` cut to `width` in the current font, with "..." where it was cut (a long label
+    would otherwise run over its bar)."""
+    if doc.get_string_width(text) <= width:
+        return text
+    while text and doc.get_string_width(text.rstrip() + "...") > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def _pair(label: str, value: str) -> str:

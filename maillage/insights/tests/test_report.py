@@ -411,3 +411,20 @@ def test_a_breakdown_is_drawn_as_bars_of_the_largest_value_shown():
     assert bars["drifting"][1] == 0.0 and bars["drifting"][0] != "None"
     assert [key for key, *_ in series.breakdown_bars] == ["coworker", "tenant", "drifting"]
     assert series.latest_breakdown_period == "January 2026"
+
+
+def test_a_long_breakdown_label_is_cut_to_its_column_in_the_pdf():
+    """In the PDF a label longer than its column ends with "..." instead of running over its
+    bar; a short one is left whole."""
+    from fpdf import FPDF
+
+    from maillage.insights.pdf import fit
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=9)
+    long = "Membres qui s'eloignent (aucune visite depuis trois mois) - La Filature"
+    cut = fit(doc, long, 43.5)
+    assert cut.endswith("...") and long.startswith(cut[:-3])
+    assert doc.get_string_width(cut) <= 43.5 < doc.get_string_width(long)
+    assert fit(doc, "Coworkers", 43.5) == "Coworkers"
