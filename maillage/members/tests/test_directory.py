@@ -615,3 +615,93 @@ def test_it_looks_at_a_bounded_pool_of_the_wider_network_but_all_of_ones_own(per
     assert found[:3] == sorted(found[:3], key=lambda n: "Grenier" in n)  # near ones first
     alone = search(personas.ines, "marqueteuse", space_id=personas.quai.pk)
     assert alone.count == 3 and not alone.count_capped
+
+
+def test_a_pages_profile_contents_are_what_the_orm_reads(personas):
+    """`results._contents` reads skills, offers, needs (with their concepts) and interests in
+    SQL written by hand: the same values, in the same order, as the ORM's queries it replaced,
+    alternative labels (JSON) included, withdrawn offers and closed needs left out."""
+    from maillage.members.models import Interest, Need, Offer, Profile, ProfileSkill
+    from maillage.members.selectors_directory.results import _contents
+    from maillage.members.services import profiles as services
+
+    law = concept("t:law", "droit des contrats", "contract law", fr=["juriste"], en=["lawyer"])
+    ux = concept("t:ux", "design UX", "UX design")
+    climbing, _ = Interest.objects.get_or_create(
+        slug="escalade", defaults={"label_fr": "Escalade", "label_en": "Climbing"}
+    )
+    ines = services.profile_get_or_create(personas.ines)
+    services.profile_skill_add(profile=ines, concept=law, level=4)
+    services.profile_skill_add(profile=ines, concept=ux, level=2)
+    kept = services.offer_publish(profile=ines, title="Relire vos contrats", skills=[law, ux])
+    gone = services.offer_publish(profile=ines, title="Ancienne offre", skills=[ux])
+    services.offer_withdraw(offer=gone)
+    services.need_publish(
+        profile=ines, title="Un logo", description="Pour mon cabinet", skills=[ux]
+    )
+    services.profile_interests_set(profile=ines, interests=[climbing])
+    hugo = services.profile_get_or_create(personas.hugo)  # nothing yet
+    ids = [ines.pk, hugo.pk]
+
+    def orm(full: bool) -> dict:
+        out = {pk: {"skills": [], "offers": [], "needs": [], "interests": []} for pk in ids}
+        for p, level, *c in (
+            ProfileSkill.objects.filter(profile_id__in=ids)
+            .order_by("-level", "pk")
+            .values_list("profile_id", "level", "concept__id", "concept__label_fr",
+                         "concept__label_en", "concept__alt_labels")
+        ):  # fmt: skip
+            out[p]["skills"].append((level, tuple(c)))
+        kinds = [(Offer, {"is_active": True}, "offers")] + (
+            [(Need, {"is_open": True}, "needs")] if full else []
+        )
+        for model, live, attr in kinds:
+            for pk, p, title, description in (
+                model.objects.filter(profile_id__in=ids, **live)
+                .order_by("-created_at", "-pk")
+                .values_list("pk", "profile_id", "title", "description")
+            ):
+                linked = sorted(model.objects.get(pk=pk).skills.values_list("id", flat=True))
+                out[p][attr].append((title, description, linked if full else []))
+        if full:
+            for p, fr, en in Profile.interests.through.objects.filter(
+                profile_id__in=ids
+            ).values_list("profile_id", "interest__label_fr", "interest__label_en"):
+                out[p]["interests"].append((fr, en))
+        return out
+
+    def ours(full: bool) -> dict:
+        found = _contents(ids, full=full)
+        return {
+            pk: {
+                "skills": [
+                    (
+                        s.level,
+                        (
+                            s.concept.id,
+                            s.concept.label_fr,
+                            s.concept.label_en,
+                            s.concept.alt_labels,
+                        ),
+                    )
+                    for s in c.skills
+                ],
+                "offers": [
+                    (o.title, o.description, sorted(x.id for x in o.concepts)) for o in c.offers
+                ],
+                "needs": [
+                    (n.title, n.description, sorted(x.id for x in n.concepts)) for n in c.needs
+                ],
+                "interests": list(c.interests),
+            }
+            for pk, c in found.items()
+        }
+
+    for full in (True, False):
+        assert ours(full) == orm(full)
+    seen = ours(True)[ines.pk]
+    assert seen["offers"] == [("Relire vos contrats", "", sorted([law.pk, ux.pk]))]
+    assert seen["skills"][0] == (4, (law.pk, "droit des contrats", "contract law",
+                                     {"fr": ["juriste"], "en": ["lawyer"]}))  # fmt: skip
+    assert seen["interests"] == [("Escalade", "Climbing")]
+    assert kept.pk and _contents([], full=True) == {}
