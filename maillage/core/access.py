@@ -103,20 +103,15 @@ def active_records_query(user_id: int):
     )
 
 
-_RECORD_MODELS = ((Member, "m"), (Operator, "o"), (Space, "s"))
+_RECORD_MODELS = ((Member, "m"), (Operator, "o", "m", "operator"), (Space, "s", "m", "home_space"))
 
 
 @functools.cache
 def _records_sql(vendor: str) -> str:
-    qn = connection.ops.quote_name
-    columns = sql.columns(_RECORD_MODELS)
-    m, o, s = (qn(model._meta.db_table) for model, _ in _RECORD_MODELS)
     col = sql.column
     # Only names from the models' metadata go into the text; the account is a parameter.
     return (
-        f"SELECT {columns} FROM {m} m "  # noqa: S608
-        f"JOIN {o} o ON {col(Operator, 'id', 'o')} = {col(Member, 'operator', 'm')} "
-        f"JOIN {s} s ON {col(Space, 'id', 's')} = {col(Member, 'home_space', 'm')} "
+        f"SELECT {sql.columns(_RECORD_MODELS)} {sql.source(_RECORD_MODELS)} "
         f"WHERE {col(Member, 'user', 'm')} = %s AND {col(Member, 'left_on', 'm')} IS NULL "
         f"ORDER BY {col(Operator, 'name', 'o')}, {col(Member, 'id', 'm')}"
     )
@@ -127,15 +122,8 @@ def _active_records(user_id: int) -> list[Member]:
     written once per process and its rows made into the three models by hand (with the
     database's converters), because the ORM took longer to compile it (0.5 ms on SQLite,
     0.7 on PostgreSQL) than the database took to answer. See core/sql.py."""
-    with connection.cursor() as cursor:
-        cursor.execute(_records_sql(connection.vendor), [user_id])
-        rows = cursor.fetchall()
-    records = []
-    for member, operator, space in sql.instances(_RECORD_MODELS, rows):
-        Member.operator.field.set_cached_value(member, operator)
-        Member.home_space.field.set_cached_value(member, space)
-        records.append(member)
-    return records
+    rows = sql.fetch(_records_sql(connection.vendor), [user_id])
+    return [member for member, *_ in sql.instances(_RECORD_MODELS, rows)]
 
 
 def _require_authenticated(viewer: Viewer) -> None:

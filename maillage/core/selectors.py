@@ -46,18 +46,13 @@ def member_month_summary(member: Member, now: dt.datetime | None = None) -> dict
 
 def member_recent_activity(member: Member, limit: int = 8) -> list[Activity]:
     """The member's newest lines of the ledger, with their space."""
-    activities = []
-    for activity, space in sql.instances(
-        _RECENT_PARTS, sql.fetch(_recent_sql(connection.vendor), [member.pk, limit])
-    ):
-        Activity.space.field.set_cached_value(activity, space)
-        activities.append(activity)
-    return activities
+    rows = sql.fetch(_recent_sql(connection.vendor), [member.pk, limit])
+    return [activity for activity, _space in sql.instances(_RECENT_PARTS, rows)]
 
 
 # The two reads of the ledger every member home page makes, written in SQL once per process
 # (see maillage/core/sql.py): the ORM took longer to compile them than the database to answer.
-_RECENT_PARTS = ((Activity, "a"), (Space, "s"))
+_RECENT_PARTS = ((Activity, "a"), (Space, "s", "a", "space"))
 
 
 @functools.cache
@@ -74,8 +69,7 @@ def _month_sql(vendor: str) -> str:
 def _recent_sql(vendor: str) -> str:
     col = sql.column
     return (
-        f"SELECT {sql.columns(_RECENT_PARTS)} FROM {sql.table(Activity, 'a')} "  # noqa: S608
-        f"{sql.join(Space, 's', col(Activity, 'space', 'a'), outer=True)} "
+        f"SELECT {sql.columns(_RECENT_PARTS)} {sql.source(_RECENT_PARTS)} "
         f"WHERE {col(Activity, 'member', 'a')} = %s "
         f"ORDER BY {col(Activity, 'occurred_at', 'a')} DESC LIMIT %s"
     )

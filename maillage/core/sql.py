@@ -84,34 +84,61 @@ def fetch(text: str, params: Sequence[object]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def columns(parts: Sequence[tuple[type[models.Model], str]]) -> str:
-    """The quoted columns of several models, each under its alias, for a SELECT written by
-    hand whose rows `instances` makes into those models."""
+# A read of several models, written by hand, names its tables as "parts": the first table as
+# (model, alias), then each table joined to it as (model, alias, parent alias, foreign key of
+# the parent), e.g. ((Booking, "b"), (Resource, "r", "b", "resource"), (Space, "s", "r",
+# "space")). `source` writes its FROM and JOINs, `columns` its SELECT list, and `instances`
+# makes each row into the models, each attached to its parent as select_related would.
+
+
+def columns(parts: Sequence[tuple]) -> str:
+    """The quoted columns of the parts' models, each under its alias."""
     qn = connection.ops.quote_name
     return ", ".join(
         f"{alias}.{qn(field.column)}"
-        for model, alias in parts
+        for model, alias, *_ in parts
         for field in model._meta.concrete_fields
     )
 
 
-def instances(parts: Sequence[tuple[type[models.Model], str]], rows: Sequence[Sequence]) -> list:
-    """For each row of a SELECT of `columns(parts)`: a tuple of the models' instances, in the
-    order of `parts`. A model whose primary key is NULL in a row (an outer join that found
-    nothing) gives None."""
-    layout, offset = [], 0
-    for model, alias in parts:
+def source(parts: Sequence[tuple]) -> str:
+    """FROM the first part's table, then JOIN each other part on its primary key from its
+    parent's foreign key (a LEFT JOIN when that key may be NULL)."""
+    (first, first_alias), *linked = parts
+    models_by_alias = {alias: model for model, alias, *_ in parts}
+    clauses = [f"FROM {table(first, first_alias)}"]
+    for model, alias, parent, key in linked:
+        owner = models_by_alias[parent]
+        nullable = owner._meta.get_field(key).null
+        clauses.append(join(model, alias, column(owner, key, parent), outer=nullable))
+    return " ".join(clauses)
+
+
+def instances(parts: Sequence[tuple], rows: Sequence[Sequence]) -> list:
+    """For each row of a SELECT of `columns(parts)` `source(parts)`: a tuple of the parts'
+    instances, in their order, each joined one cached on its parent's foreign key. A part
+    whose primary key is NULL in a row (an outer join that found nothing) gives None."""
+    layout, offset, position = [], 0, {}
+    for i, (model, alias, *link) in enumerate(parts):
         fields = model._meta.concrete_fields
         pk_at = offset + fields.index(model._meta.pk)
-        layout.append((model, offset, pk_at, converters(model, alias, offset)))
+        if link:
+            parent, key = link
+            owner_at = position[parent]
+            link = (owner_at, parts[owner_at][0]._meta.get_field(key))
+        layout.append((model, offset, pk_at, converters(model, alias, offset), link))
+        position[alias] = i
         offset += len(fields)
-    return [
-        tuple(
-            None if row[pk_at] is None else instance(model, row, conversions, start)
-            for model, start, pk_at, conversions in layout
-        )
-        for row in rows
-    ]
+    out = []
+    for row in rows:
+        made: list = []
+        for model, start, pk_at, conversions, link in layout:
+            found = None if row[pk_at] is None else instance(model, row, conversions, start)
+            if link and made[link[0]] is not None:
+                link[1].set_cached_value(made[link[0]], found)
+            made.append(found)
+        out.append(tuple(made))
+    return out
 
 
 @functools.cache

@@ -502,7 +502,7 @@ def _answers_to_come(member: Member, now: dt.datetime) -> dict[int, str]:
     return dict(sql.fetch(_answers_sql(connection.vendor), params))
 
 
-_SHOWN_PARTS = ((Event, "e"), (Space, "s"), (Resource, "r"))
+_SHOWN_PARTS = ((Event, "e"), (Space, "s", "e", "space"), (Resource, "r", "e", "room"))
 
 
 @functools.cache
@@ -510,9 +510,7 @@ def _shown_sql(vendor: str, count: int) -> str:
     col = sql.column
     marks = ", ".join(["%s"] * count)
     return (
-        f"SELECT {sql.columns(_SHOWN_PARTS)} FROM {sql.table(Event, 'e')} "  # noqa: S608
-        f"{sql.join(Space, 's', col(Event, 'space', 'e'), outer=True)} "
-        f"{sql.join(Resource, 'r', col(Event, 'room', 'e'), outer=True)} "
+        f"SELECT {sql.columns(_SHOWN_PARTS)} {sql.source(_SHOWN_PARTS)} "
         f"WHERE {col(Event, 'id', 'e')} IN ({marks}) AND {col(Event, 'status', 'e')} = %s "
         f"AND {col(Event, 'starts_at', 'e')} > %s"
     )
@@ -526,12 +524,7 @@ def _published_to_come(ids: list[int], now: dt.datetime) -> dict[int, Event]:
         _shown_sql(connection.vendor, len(ids)),
         [*ids, str(EventStatus.PUBLISHED), sql.prep(Event, "starts_at", now)],
     )
-    shown = {}
-    for event, space, room in sql.instances(_SHOWN_PARTS, rows):
-        Event.space.field.set_cached_value(event, space)
-        Event.room.field.set_cached_value(event, room)
-        shown[event.pk] = event
-    return shown
+    return {event.pk: event for event, *_ in sql.instances(_SHOWN_PARTS, rows)}
 
 
 _INTEREST_LABELS: dict[int, tuple[str, str]] = {}

@@ -112,19 +112,18 @@ def open_asks_for(member: Member, *, limit: int = 5, viewer: Viewer | None = Non
         member.pk,  # ... or offers
         limit * 4,
     ]
-    asks = []
-    for ask, author, user, home_space, space in sql.instances(
-        _OPEN_ASK_PARTS, sql.fetch(_open_asks_sql(connection.vendor), params)
-    ):
-        Member.user.field.set_cached_value(author, user)
-        Member.home_space.field.set_cached_value(author, home_space)
-        Ask.author.field.set_cached_value(ask, author)
-        Ask.space.field.set_cached_value(ask, space)
-        asks.append(ask)
+    rows = sql.fetch(_open_asks_sql(connection.vendor), params)
+    asks = [ask for ask, *_ in sql.instances(_OPEN_ASK_PARTS, rows)]
     return visible_asks(viewer or viewer_of(member), asks)[:limit]
 
 
-_OPEN_ASK_PARTS = ((Ask, "a"), (Member, "m"), (User, "u"), (Space, "h"), (Space, "s"))
+_OPEN_ASK_PARTS = (
+    (Ask, "a"),
+    (Member, "m", "a", "author"),
+    (User, "u", "m", "user"),
+    (Space, "h", "m", "home_space"),
+    (Space, "s", "a", "space"),
+)
 
 
 @functools.cache
@@ -147,11 +146,7 @@ def _open_asks_sql(vendor: str) -> str:
         f"WHERE {col(ask_concepts, 'skillconcept', 'ac')} IN ({concepts})"
     )
     return (
-        f"SELECT {sql.columns(_OPEN_ASK_PARTS)} FROM {sql.table(Ask, 'a')} "  # noqa: S608
-        f"{sql.join(Member, 'm', col(Ask, 'author', 'a'))} "
-        f"{sql.join(User, 'u', col(Member, 'user', 'm'))} "
-        f"{sql.join(Space, 'h', col(Member, 'home_space', 'm'))} "
-        f"{sql.join(Space, 's', col(Ask, 'space', 'a'))} "
+        f"SELECT {sql.columns(_OPEN_ASK_PARTS)} {sql.source(_OPEN_ASK_PARTS)} "
         f"WHERE {col(Ask, 'operator', 'a')} = %s AND {col(Ask, 'status', 'a')} = %s "
         f"AND {col(Member, 'user', 'm')} <> %s AND {col(Ask, 'id', 'a')} IN ({matching}) "
         f"ORDER BY {col(Ask, 'created_at', 'a')} DESC, {col(Ask, 'id', 'a')} DESC LIMIT %s"

@@ -52,7 +52,7 @@ def membership_on(member: Member, day: dt.date, *, lock: bool = False) -> Member
 
 # Every home page reads the member's allowance: its two queries are written in SQL once per
 # process (see maillage/core/sql.py); the ORM took longer to compile them than to run them.
-_MEMBERSHIP_PARTS = ((Membership, "m"), (Plan, "p"))
+_MEMBERSHIP_PARTS = ((Membership, "m"), (Plan, "p", "m", "plan"))
 
 
 @functools.cache
@@ -60,8 +60,7 @@ def _membership_sql(vendor: str) -> str:
     col = sql.column
     ends_on = col(Membership, "ends_on", "m")
     return (
-        f"SELECT {sql.columns(_MEMBERSHIP_PARTS)} FROM {sql.table(Membership, 'm')} "  # noqa: S608
-        f"{sql.join(Plan, 'p', col(Membership, 'plan', 'm'))} "
+        f"SELECT {sql.columns(_MEMBERSHIP_PARTS)} {sql.source(_MEMBERSHIP_PARTS)} "
         f"WHERE {col(Membership, 'member', 'm')} = %s AND {col(Membership, 'starts_on', 'm')} <= %s "
         f"AND ({ends_on} IS NULL OR {ends_on} >= %s) "
         f"ORDER BY {col(Membership, 'starts_on', 'm')} DESC, {col(Membership, 'id', 'm')} DESC LIMIT 1"
@@ -73,11 +72,7 @@ def _membership_on(member_id: int, day: dt.date) -> Membership | None:
     found = sql.instances(
         _MEMBERSHIP_PARTS, sql.fetch(_membership_sql(connection.vendor), [member_id, param, param])
     )
-    if not found:
-        return None
-    membership, plan = found[0]
-    Membership.plan.field.set_cached_value(membership, plan)
-    return membership
+    return found[0][0] if found else None
 
 
 @functools.cache

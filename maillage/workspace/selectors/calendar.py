@@ -522,16 +522,14 @@ def free_resources(
 # --- a member's bookings ---------------------------------------------------------------------
 
 
-_UPCOMING_PARTS = ((Booking, "b"), (Resource, "r"), (Space, "s"))
+_UPCOMING_PARTS = ((Booking, "b"), (Resource, "r", "b", "resource"), (Space, "s", "r", "space"))
 
 
 @functools.cache
 def _upcoming_sql(vendor: str) -> str:
     col = sql.column
     return (
-        f"SELECT {sql.columns(_UPCOMING_PARTS)} FROM {sql.table(Booking, 'b')} "  # noqa: S608
-        f"{sql.join(Resource, 'r', col(Booking, 'resource', 'b'))} "
-        f"{sql.join(Space, 's', col(Resource, 'space', 'r'))} "
+        f"SELECT {sql.columns(_UPCOMING_PARTS)} {sql.source(_UPCOMING_PARTS)} "
         f"WHERE {col(Booking, 'member', 'b')} = %s AND {col(Booking, 'status', 'b')} = %s "
         f"AND {col(Booking, 'ends_at', 'b')} > %s "
         f"ORDER BY {col(Booking, 'starts_at', 'b')}, {col(Booking, 'id', 'b')} LIMIT %s"
@@ -547,14 +545,8 @@ def member_upcoming_bookings(member: Member, *, limit: int = 5, now: dt.datetime
         sql.prep(Booking, "ends_at", now or timezone.now()),
         limit,
     ]
-    bookings = []
-    for booking, resource, space in sql.instances(
-        _UPCOMING_PARTS, sql.fetch(_upcoming_sql(connection.vendor), params)
-    ):
-        Resource.space.field.set_cached_value(resource, space)
-        Booking.resource.field.set_cached_value(booking, resource)
-        bookings.append(booking)
-    return bookings
+    rows = sql.fetch(_upcoming_sql(connection.vendor), params)
+    return [booking for booking, *_ in sql.instances(_UPCOMING_PARTS, rows)]
 
 
 def member_past_bookings(member: Member, *, limit: int = 20, now: dt.datetime | None = None):

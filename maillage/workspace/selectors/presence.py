@@ -77,15 +77,14 @@ def checkin_is_present(checkin: CheckIn, now: dt.datetime | None = None) -> bool
     return _still_present(checkin, _present_since(checkin.space, now))
 
 
-_CHECKIN_PARTS = ((CheckIn, "c"), (Space, "s"))
+_CHECKIN_PARTS = ((CheckIn, "c"), (Space, "s", "c", "space"))  # maybe not their home space
 
 
 @functools.cache
 def _checkin_sql(vendor: str) -> str:
     col = sql.column
     return (
-        f"SELECT {sql.columns(_CHECKIN_PARTS)} FROM {sql.table(CheckIn, 'c')} "  # noqa: S608
-        f"{sql.join(Space, 's', col(CheckIn, 'space', 'c'))} "
+        f"SELECT {sql.columns(_CHECKIN_PARTS)} {sql.source(_CHECKIN_PARTS)} "
         f"WHERE {col(CheckIn, 'member', 'c')} = %s AND {col(CheckIn, 'day', 'c')} = %s "
         f"ORDER BY {col(CheckIn, 'id', 'c')} LIMIT 1"
     )
@@ -98,10 +97,7 @@ def member_checkin_today(member: Member, now: dt.datetime | None = None) -> Chec
     # Every home page asks: written in SQL once (core/sql.py), the ORM took longer to compile.
     params = [member.pk, sql.prep(CheckIn, "day", day)]
     found = sql.instances(_CHECKIN_PARTS, sql.fetch(_checkin_sql(connection.vendor), params))
-    checkin = None
-    if found:
-        checkin, space = found[0]
-        CheckIn.space.field.set_cached_value(checkin, space)  # maybe not their home space
+    checkin = found[0][0] if found else None
     if checkin is not None:
         checkin.is_present = checkin_is_present(checkin, now)
         checkin.closes_at = closing_time(checkin.space, checkin.day)
