@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.matching.models import Frequency, RouletteKind
-from maillage.members.models import SkillConcept
+from maillage.members.forms_profiles import SkillsField
 
 WEEKDAY_CHOICES = [
     (0, _("Monday")),
@@ -48,10 +48,10 @@ class RouletteRunForm(forms.Form):
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=140)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    skills = forms.ModelMultipleChoiceField(
+    skills = SkillsField(
         label=_("Skills needed"),
-        queryset=SkillConcept.objects.filter(merged_into__isnull=True),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        required=True,
+        help_text=_("Separate them with commas. Suggestions appear as you type."),
     )
     size = forms.IntegerField(label=_("Team size at most"), min_value=1, max_value=12, initial=4)
     starts_on = forms.DateField(

@@ -37,7 +37,8 @@ from maillage.matching.models import (
 )
 from maillage.matching.selectors import features_for_operator, opted_out_ids
 from maillage.members.access import visible_sections
-from maillage.members.models import Profile, ProfileSkill
+from maillage.members.models import Profile, ProfileSkill, SkillConcept
+from maillage.members.services.profiles import skills_resolve_all
 
 DISMISS_DAYS = 90
 MAX_PROJECT_SIZE = 12
@@ -449,7 +450,9 @@ def roulette_answer(*, member: Member, seat_id: int, met: bool) -> RouletteSeat:
 # --- teams -----------------------------------------------------------------------------------
 
 
-def _team_for(project: Project, skill_ids: list[int]) -> teams.Team | None:
+def _team_for(project: Project, skill_ids: list[int]) -> tuple[teams.Team | None, set[int]]:
+    """The team RarestFirst proposes (None if none covers every skill), and the skills that
+    someone the project's author may see holds."""
     creator = project.created_by
     viewer = viewer_for_user(creator.user, operator_id=creator.operator_id)
     out_ids = opted_out_ids(project.operator_id)
@@ -481,7 +484,8 @@ def _team_for(project: Project, skill_ids: list[int]) -> teams.Team | None:
     ).values_list("member_a_id", "member_b_id", "strength"):
         strengths[frozenset((a, b))] = s
     graph = ties.TiesGraph(strengths)
-    return teams.form_team(skill_ids, experts, graph.distance, max_size=project.size)
+    held = {skill for expert in experts for skill in expert.skills}
+    return teams.form_team(skill_ids, experts, graph.distance, max_size=project.size), held
 
 
 @transaction.atomic
@@ -497,7 +501,13 @@ def project_create(
 ) -> Project:
     """Describe a project and propose a team for it (RarestFirst over the ties graph)."""
     title = (title or "").strip()
-    skills = list(skills)
+    # Concepts, their ids, or the words a person typed (linked to the taxonomy as a profile's
+    # skills are: a word nobody has linked before becomes a tag, and nobody holds it yet).
+    ids = [s for s in skills if isinstance(s, int)]
+    by_id = SkillConcept.objects.in_bulk(ids)
+    if len(by_id) < len(set(ids)):
+        raise DomainError(_("Unknown skill."), field="skills")
+    skills = skills_resolve_all([by_id[s] if isinstance(s, int) else s for s in skills])
     if not title:
         raise DomainError(_("Give the project a title."), field="title")
     if not skills:
@@ -526,8 +536,15 @@ def project_create(
 def team_propose(*, project: Project) -> list[TeamSeat]:
     """Replace the proposals not yet answered by a new team; refuses if no team covers it."""
     skill_ids = sorted(project.skills.values_list("pk", flat=True))
-    team = _team_for(project, skill_ids)
+    team, held = _team_for(project, skill_ids)
     if team is None:
+        missing = project.skills.exclude(pk__in=held)
+        if missing:
+            raise DomainError(
+                _("Nobody in your community lists these skills yet: %(skills)s.")
+                % {"skills": ", ".join(sorted(concept.label() for concept in missing))},
+                field="skills",
+            )
         raise DomainError(
             _("No team of at most %(n)s members covers every skill yet.") % {"n": project.size},
             field="skills",

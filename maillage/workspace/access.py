@@ -19,7 +19,7 @@ from django.http import Http404
 
 from maillage.core import access
 from maillage.core.access import Action, Viewer
-from maillage.core.models import Member, Space
+from maillage.core.models import Member, Role, Space
 from maillage.members.models import Company
 from maillage.workspace.models import (
     Booking,
@@ -243,10 +243,13 @@ def member_for_membership(viewer: Viewer, operator_id: int, member_id: int) -> M
 
 
 def company_for_statement(viewer: Viewer, operator_id: int, company_id: int) -> Company:
-    """A company's usage statement: staff of its operator."""
+    """A company's usage statement: the admins of its operator (its lines name members of
+    every space, which a space manager may not all see)."""
     record = record_for_operator(viewer, operator_id)
     if not record.is_staff:
         raise PermissionDenied
+    if record.role != Role.ADMIN and not viewer.is_superuser:
+        raise Http404
     company = Company.objects.filter(operator_id=operator_id, pk=company_id).first()
     if company is None:
         raise Http404

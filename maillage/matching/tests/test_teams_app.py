@@ -11,6 +11,7 @@ from maillage.core.errors import DomainError
 from maillage.core.models import Activity, ActivityKind
 from maillage.matching import services
 from maillage.matching.models import Project, TeamSeat
+from maillage.members.models import SkillConcept
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,8 @@ def test_a_project_gets_a_team_covering_every_skill(community, login, client):
         reverse("matching_project_new"),
         {
             "title": "Site de la Filature",
-            "skills": [community.law.pk, community.design.pk],
+            # As a person types them (the labels, with a suggestion picked or not).
+            "skills": f"{community.law.label_fr}, {community.design.label_fr.upper()}",
             "size": 3,
             "starts_on": "2030-01-01",
             "ends_on": "2030-02-01",
@@ -66,11 +68,41 @@ def test_others_do_not_see_the_project(community, login, client):
 
 
 def test_a_skill_nobody_has_is_refused_and_nothing_is_written(community):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.project_create(
             by=community.p.malik, title="Compta", skills=[community.compta.pk], size=2, **DAYS
         )
+    assert community.compta.label() in refused.value.message  # says which skill is missing
     assert not Project.objects.exists()
+
+
+def test_the_form_names_the_skills_nobody_has_and_writes_nothing(community, login, client):
+    login(community.p.malik)
+    response = client.post(
+        reverse("matching_project_new"),
+        {"title": "Site", "skills": f"{community.design.label_fr}, vannerie sauvage",
+         "size": 2, "starts_on": "2030-01-01", "ends_on": "2030-02-01"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["form"].errors["skills"]
+    assert "vannerie sauvage" in errors[0]
+    # Nothing half-written: no project, and no free tag made of the words typed.
+    assert not Project.objects.exists()
+    assert not SkillConcept.objects.filter(uri__startswith="tag:vannerie").exists()
+
+
+def test_the_form_lists_no_ones_words_and_suggests_as_one_types(community, login, client):
+    """Free tags are words members typed: the project form must not list them (another
+    operator's members would read them); skills are suggested from the shared list."""
+    SkillConcept.objects.create(
+        uri="tag:directrice-du-grenier", kind="tag", label_fr="directrice du Grenier"
+    )
+    login(community.p.malik)
+    page = client.get(reverse("matching_project_new")).content.decode()
+    assert "directrice du Grenier" not in page
+    assert reverse("skill_autocomplete") in page  # the field asks for suggestions
+    suggested = client.get(reverse("skill_autocomplete"), {"q": "directrice du gre"})
+    assert "directrice du Grenier" not in suggested.content.decode()
 
 
 def test_a_project_that_ends_before_it_starts_is_refused(community, login, client):
@@ -79,7 +111,7 @@ def test_a_project_that_ends_before_it_starts_is_refused(community, login, clien
         reverse("matching_project_new"),
         {
             "title": "Site",
-            "skills": [community.design.pk],
+            "skills": community.design.label_fr,
             "size": 2,
             "starts_on": "2030-02-01",
             "ends_on": "2030-01-01",

@@ -429,6 +429,14 @@ def _skills(
     return concepts
 
 
+def skills_resolve_all(
+    values: Iterable[SkillConcept | str] | str | None, *, field: str = "skills"
+) -> list[SkillConcept]:
+    """Skills given as concepts, URIs or words (a list, or one comma-separated string), as
+    the profile's sections take them: for other apps (a project's skills)."""
+    return _skills(values, field=field)
+
+
 @transaction.atomic
 def profile_skill_add(
     *,

@@ -198,8 +198,11 @@ class UsageRow:
     guests: int
 
 
-def operator_usage(operator_id: int, month: dt.date, tz) -> list[UsageRow]:
-    """One line per member with any use in the month (4 queries)."""
+def operator_usage(
+    operator_id: int, month: dt.date, tz, members: QuerySet[Member] | None = None
+) -> list[UsageRow]:
+    """One line per member with any use in the month (4 queries); with `members`, only the
+    members among them (a space manager's: see `core.access.members_for_viewer`)."""
     first, last, start, end = _month_range(month, tz)
     zero = Decimal(0)
     usage: dict[int, dict] = defaultdict(
@@ -230,11 +233,13 @@ def operator_usage(operator_id: int, month: dt.date, tz) -> list[UsageRow]:
         .annotate(n=Count("pk"))
     ):
         usage[row["host"]]["guests"] = row["n"]
-    members = {
-        m.pk: m
-        for m in Member.objects.filter(pk__in=usage.keys()).select_related("user", "home_space")
+    among = Member.objects.all() if members is None else members
+    members_by_pk = {
+        m.pk: m for m in among.filter(pk__in=usage.keys()).select_related("user", "home_space")
     }
-    rows = [UsageRow(members[pk], **values) for pk, values in usage.items() if pk in members]
+    rows = [
+        UsageRow(members_by_pk[pk], **values) for pk, values in usage.items() if pk in members_by_pk
+    ]
     rows.sort(key=lambda r: r.member.user.get_full_name().lower())
     return rows
 

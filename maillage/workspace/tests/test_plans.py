@@ -154,6 +154,33 @@ def test_it_lists_the_operators_usage_and_downloads_it(login, personas, ws, week
     assert ines[3:9] == ["3", "0", "6.00", "2.00", "3", "25.00"]
 
 
+def test_a_space_manager_sees_the_usage_of_her_spaces_members_only(login, personas, ws, week):
+    _month_of_use(personas, ws, week)
+    quai = personas.quai  # Hugo's home: not Malik's
+    services.checkin_open(member=personas.hugo, space=quai, now=at(quai, week[0], "09:00"))
+    company = Company.objects.create(operator=personas.ruche, name="Moreau Design")
+    services.booking_create(
+        resource=ws.canuts, member=personas.ines, company=company,
+        starts_at=at(personas.filature, week[2], "14:00"),
+        ends_at=at(personas.filature, week[2], "15:00"),
+    )  # fmt: skip
+    month = f"{week[0]:%Y-%m}"
+    admin = login(personas.claire)
+    assert {"Ines Moreau", "Hugo Lefevre"} <= {
+        row[0] for row in read_csv(admin.get(f"/staff/usage/?month={month}&format=csv"))
+    }
+    malik = login(personas.malik)
+    page = malik.get(f"/staff/usage/?month={month}").content.decode()
+    assert "Ines Moreau" in page and "Hugo Lefevre" not in page
+    names = [row[0] for row in read_csv(malik.get(f"/staff/usage/?month={month}&format=csv"))]
+    assert names[1:] == ["Ines Moreau"]
+    # A company's bookings name members of every space: its statement is the admins'.
+    assert "Moreau Design" not in page
+    company_url = f"/staff/usage/companies/{company.pk}/?month={month}"
+    assert malik.get(company_url).status_code == 404
+    assert login(personas.claire).get(company_url).status_code == 200
+
+
 def test_it_makes_a_companys_statement_of_bookings_on_its_behalf(login, personas, ws, week):
     company = Company.objects.create(operator=personas.ruche, name="Moreau Design")
     Membership.objects.filter(pk=ws.ines_plan.pk).update(company=company)

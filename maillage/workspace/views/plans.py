@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core import access as core_access
 from maillage.core.errors import DomainError
-from maillage.core.models import Member
+from maillage.core.models import Member, Role
 from maillage.members.models import Company
 from maillage.workspace import access, selectors, services
 from maillage.workspace.forms import MembershipForm, PauseForm, PlanForm
@@ -271,8 +271,15 @@ def staff_usage(request: HttpRequest) -> HttpResponse:
     record = core_access.staff_record(request.viewer)
     tz = record.home_space.tz
     month = _month(request.GET.get("month"), selectors.today_in(record.home_space))
-    rows = selectors.operator_usage(record.operator_id, month, tz)
-    companies = selectors.operator_companies_usage(record.operator_id, month, tz)
+    # A space manager sees the members of the spaces they run (the member records' rule);
+    # companies, billed across the operator's spaces, are the operator admins' business.
+    members = core_access.members_for_viewer(request.viewer, record.operator_id)
+    rows = selectors.operator_usage(record.operator_id, month, tz, members=members)
+    companies = (
+        selectors.operator_companies_usage(record.operator_id, month, tz)
+        if record.role == Role.ADMIN or request.viewer.is_superuser
+        else []
+    )
     if request.GET.get("format") == "csv":
         header = [
             _("member"), _("email"), _("home space"), _("days here"), _("billable days"),
