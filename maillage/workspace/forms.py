@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import Member, Space
@@ -229,6 +230,14 @@ class ResourceForm(forms.ModelForm):
             "free_cancel_hours", "is_bookable", "is_active", "position",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The database refuses fewer than one seat; say so in words, on the field.
+        self.fields["seats"].widget.attrs["min"] = 1
+        self.fields["seats"].validators.append(
+            MinValueValidator(1, message=_("At least one person must be able to book it."))
+        )
 
 
 class ClosedDayForm(forms.Form):

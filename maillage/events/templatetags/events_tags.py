@@ -21,6 +21,22 @@ def local_end(event) -> dt.datetime:
 
 
 @register.filter
+def time_span(event) -> str:
+    """ "18:00–21:00", and "20:00–02:00 (next day)" for an evening that goes past midnight."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.translation import gettext
+
+    start, end = local_start(event), local_end(event)
+    span = f"{date_filter(start, 'H:i')}–{date_filter(end, 'H:i')}"
+    days = (end.date() - start.date()).days
+    if days == 1:
+        return f"{span} ({gettext('next day')})"
+    if days > 1:
+        return f"{span} ({gettext('on %(day)s') % {'day': date_filter(end, 'l j F')}})"
+    return span
+
+
+@register.filter
 def initial(name: str) -> str:
     return (name or "?").strip()[:1].upper()
 

@@ -87,6 +87,26 @@ def test_it_shows_the_services_refusal_on_the_form(login, personas, day, rooms):
     assert not Event.objects.exists()
 
 
+def test_an_evening_may_go_past_midnight_but_not_an_end_before_the_start(login, personas, day):
+    client = login(personas.malik)
+    refused = client.post(
+        reverse("event_propose"), proposal(day, space=personas.filature.pk, start="18:00",
+                                           end="10:00", capacity="")
+    )  # fmt: skip
+    assert refused.status_code == 200
+    assert "ends before it starts" in refused.context["form"].errors["end"][0]
+    assert not Event.objects.exists()
+    client.post(
+        reverse("event_propose"),
+        proposal(day, space=personas.filature.pk, start="20:00", end="02:00", capacity="",
+                 title="Nuit des jeux"),
+    )  # fmt: skip
+    event = Event.objects.get()
+    assert (event.ends_at - event.starts_at) == dt.timedelta(hours=6)
+    page = client.get(reverse("event_detail", args=[event.pk])).content.decode()
+    assert "20:00–02:00 (next day)" in page
+
+
 def test_it_lets_staff_repeat_an_event_from_the_form_but_explains_an_endless_rule(
     login, personas, day
 ):

@@ -87,6 +87,22 @@ def test_it_shows_the_day_calendar_and_its_htmx_partial(login, personas, ws, day
     assert "/bookings/new/?resource=" in body  # free slots are links to book them
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/bookings/?day=9999-12-31",
+        "/bookings/?day=0001-01-01",
+        "/bookings/resources/{room}/?week=9999-12-31",
+        "/bookings/new/?day=9999-12-31",
+        "/plan/statement/9999-12/",
+        "/plan/statement/0001-01/",
+    ],
+)
+def test_a_date_far_outside_the_calendars_shows_today_not_an_error(login, personas, ws, url):
+    response = login(personas.ines).get(url.format(room=ws.jacquard.pk))
+    assert response.status_code == 200
+
+
 def test_it_says_when_the_space_is_closed_that_day(login, personas, ws, day):
     saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7)
     page = login(personas.ines).get(f"/bookings/?day={saturday:%Y-%m-%d}").content.decode()
@@ -185,6 +201,20 @@ def test_it_refuses_a_room_with_several_seats_on_the_form(login, personas, ws):
     )  # fmt: skip
     assert response.status_code == 400
     assert "Only hot desks have several seats" in response.content.decode()
+
+
+def test_it_refuses_a_resource_nobody_can_book_in_words(login, personas, ws):
+    response = login(personas.malik).post(
+        f"/staff/spaces/{personas.filature.pk}/resources/new/",
+        {"kind": "room", "name": "Salle Y", "capacity": 6, "seats": 0, "free_cancel_hours": 2,
+         "position": 0, "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.context["form"].errors["seats"] == [
+        "At least one person must be able to book it."
+    ]
+    assert "resource_seats_positive" not in response.content.decode()
+    assert not Resource.objects.filter(name="Salle Y").exists()
 
 
 def test_it_lets_a_member_register_a_guest(login, personas, ws, day):

@@ -26,11 +26,14 @@ from maillage.workspace.models import Membership, Plan
 
 
 def _month(value: str | None, default: dt.date) -> dt.date:
+    """The month `YYYY-MM` names, or the default's (for anything else, and for years beyond
+    the calendars': their neighbours would overflow)."""
     try:
         year, month = (int(x) for x in (value or "").split("-"))
-        return dt.date(year, month, 1)
+        first = dt.date(year, month, 1)
     except ValueError:
         return default.replace(day=1)
+    return first if 2000 <= year <= 2199 else default.replace(day=1)
 
 
 def _months_around(month: dt.date) -> tuple[dt.date, dt.date]:
