@@ -1,7 +1,7 @@
 """Skill linking (`maillage.members.taxonomy`): quality on the hand-labelled set, and the
 latency of linking a 5-word phrase against the whole taxonomy, in-process (no database).
 
-Quality: top-1 / top-3 accuracy and mean reciprocal rank on `quality_set.csv` (420 real
+Quality: top-1 / top-3 accuracy and mean reciprocal rank on `quality_set.csv` (424 real
 French and English phrases: typos, abbreviations, job titles), target top-3 at least 90 %.
 Latency: `link()` on 5-word phrases of the kind members type (French and English, some with
 typos), warm process, target p95 under 5 ms. Wall-clock and the thread's CPU time are both
@@ -68,7 +68,7 @@ PHRASES: tuple[str, ...] = (
 
 @benchmark(
     "skills",
-    "Skill linking: quality on 420 labelled phrases; p95 of linking a 5-word phrase (< 5 ms).",
+    "Skill linking: quality on 424 labelled phrases; p95 of linking a 5-word phrase (< 5 ms).",
     small={"runs": 50},
     large={"runs": 250},
 )

@@ -19,7 +19,10 @@ and job-title labels, in French and English), in the spirit of BM25-style term w
   not know, the keys of the closest vocabulary words by edit distance (rapidfuzz
   `process.extract`, normalized Indel similarity ≥ 0.78, ≥ 0.85 under 7 letters:
   "grafiste" → graphiste) and of the vocabulary words it prefixes ("compt" →
-  comptabilite). `suggest` treats the last word as a prefix ("photog" → photographie).
+  comptabilite), and of the words it equals with two adjacent letters swapped, from 5
+  letters ("desing" → design: one edit for the optimal string alignment distance, two
+  for Indel).
+  `suggest` treats the last word as a prefix ("photog" → photographie).
   Multi-word abbreviations ("ux" → expérience utilisateur / user experience) are tried as
   whole query variants (score × 0.95).
 * Score of a label: 0.55 · query coverage + 0.45 · label coverage, both IDF-weighted and
@@ -75,6 +78,7 @@ MAX_TOKEN_LENGTH = 40
 MAX_VARIANTS = 4
 FUZZY_CUTOFF = 0.78  # Indel similarity: "grafiste" ~ "graphiste" is 0.82
 SHORT_FUZZY_CUTOFF = 0.85  # under 7 letters one edit already weighs a lot
+TRANSPOSITION_MIN_LETTERS = 5  # "desing" → design; shorter words have too many neighbours
 RERANK = 40
 _TAGS = re.compile(r"<[^>]*>")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
@@ -442,6 +446,28 @@ class Taxonomy:
             strength = 0.9 * similarity
             for key in self._vocab_keys[candidate]:
                 slot.offer(key, strength, f"typo-tolerant match for '{word}' → '{candidate}'")
+        # Two letters swapped ("desing"), the commonest slip of the fingers: the Indel
+        # distance counts it twice (0.83 for six letters, under the cutoff), the optimal
+        # string alignment distance once.
+        for candidate in self.swapped(word):
+            strength = 0.9 * (1 - 1 / size)
+            for key in self._vocab_keys[candidate]:
+                slot.offer(key, strength, f"letters swapped in '{word}' → '{candidate}'")
+
+    def swapped(self, word: str) -> list[str]:
+        """Vocabulary words that are `word` (normalized) with two adjacent letters swapped,
+        for a word the vocabulary does not know, of at least `TRANSPOSITION_MIN_LETTERS`.
+        O(len(word)) set lookups."""
+        known = self._vocab_keys
+        if len(word) < TRANSPOSITION_MIN_LETTERS or word in known:
+            return []
+        found = []
+        for i in range(len(word) - 1):
+            if word[i] != word[i + 1]:
+                candidate = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                if candidate in known and candidate not in found:
+                    found.append(candidate)
+        return found
 
     def _score(
         self,

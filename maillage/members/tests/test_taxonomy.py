@@ -98,6 +98,16 @@ def test_it_tolerates_typos(taxonomy):
     assert PHOTOGRAPHY in top_uris(taxonomy.link("fotographe"))
 
 
+def test_it_tolerates_two_letters_swapped(taxonomy):
+    """Indel counts a swap as two edits (0.83 for "desing", under the short-word cutoff)."""
+    assert GRAPHIC_DESIGN in top_uris(taxonomy.link("desing graphique"))
+    swapped = taxonomy.link("desing")
+    assert swapped and any("letters swapped in 'desing' → 'design'" in m.reason for m in swapped)
+    # Only true swaps: the same letters; and not in short words, which have many neighbours.
+    assert not any("letters swapped" in m.reason for m in taxonomy.link("desang"))
+    assert not any("letters swapped" in m.reason for m in taxonomy.link("rgh"))
+
+
 def test_it_expands_abbreviations(taxonomy):
     dev_web = taxonomy.link("dev web")[0]
     assert dev_web.concept.uri == WEB_PROGRAMMING
