@@ -12,7 +12,7 @@ event attached to confirmation emails. Same conventions as `maillage.workspace.i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import icalendar
@@ -56,7 +56,11 @@ def calendar_bytes(
     events: Iterable[Event],
     url_for: Callable[[Event], str] | None = None,
     method: str = "PUBLISH",
+    waiting: Mapping[int, str] | None = None,
 ) -> bytes:
+    """`waiting`: event id → a word on the person's place ("Waiting list", "Maybe") for the
+    events their seat is not sure at: TENTATIVE, the word before the title."""
+    waiting = waiting or {}
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -76,7 +80,8 @@ def calendar_bytes(
         item.add("sequence", event.sequence)
         item.add("dtstart", event.starts_at.astimezone(tz))
         item.add("dtend", event.ends_at.astimezone(tz))
-        item.add("summary", event.title)
+        unsure = waiting.get(event.pk)
+        item.add("summary", f"({unsure}) {event.title}" if unsure else event.title)
         place = event.place
         if event.space_id and event.space.address:
             place = f"{place}, {event.space.address}"
@@ -85,7 +90,7 @@ def calendar_bytes(
         if event.description:
             item.add("description", event.description[:2000])
         cancelled = event.status == EventStatus.CANCELLED
-        item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        item.add("status", "CANCELLED" if cancelled else "TENTATIVE" if unsure else "CONFIRMED")
         item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
         if url_for is not None:
             item.add("url", url_for(event))

@@ -546,7 +546,8 @@ def _one_click(step: NextStep, member: Member) -> NextStep | None:
     event ranked first for the member, joining the lunch roulette of their space, a day at
     another of the operator's spaces. None: keep the link."""
     from django.urls import reverse
-    from django.utils.formats import date_format
+
+    from maillage.core.dates import date_format
 
     if step.key == "events":
         from maillage.events.selectors import for_you

@@ -1287,8 +1287,8 @@ def invitations_send(*, event_id: int) -> int:
     """Email the invitations to an event not sent yet (idempotent). Returns how many."""
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
-    from django.utils.formats import date_format
 
+    from maillage.core.dates import date_format
     from maillage.events import ical
     from maillage.insights.models import EventInvitation
 

@@ -1,4 +1,5 @@
-"""Django's `date` filter, remembering what it wrote (a builtin: every template has it).
+"""Django's `date` filter, remembering what it wrote (a builtin: every template has it), and
+writing the first of a month the French way ("1er décembre", where Django writes "1 décembre").
 
 A page shows the same few dates again and again (an event's day and hours on every home
 page, the ledger's recent lines), and Django formats each anew: a translated month name, the
@@ -19,12 +20,18 @@ from django.dispatch import receiver
 from django.template.defaultfilters import date as django_date
 from django.utils.translation import get_language
 
+from maillage.core.dates import french_first
+
 register = template.Library()
+
+
+def _date(value, arg):
+    return django_date(value, french_first(value, arg))
 
 
 @functools.lru_cache(maxsize=8192)
 def _formatted(value, tzinfo, fold: int, arg, language: str | None) -> str:
-    return django_date(value, arg)
+    return _date(value, arg)
 
 
 @receiver(setting_changed)
@@ -47,4 +54,4 @@ def date(value, arg=None):
                 return _formatted(value, value.tzinfo, value.fold, arg, get_language())
         elif isinstance(value, dt.date):
             return _formatted(value, None, 0, arg, get_language())
-    return django_date(value, arg)
+    return _date(value, arg)

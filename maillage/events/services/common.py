@@ -8,9 +8,9 @@ import zoneinfo
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.core.models import ActivityKind, Member
 from maillage.core.services import activity_record

@@ -20,9 +20,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import date_format
 from maillage.core.models import Member
 from maillage.events import ical
 from maillage.events.models import (

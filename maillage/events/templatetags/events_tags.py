@@ -30,9 +30,12 @@ def time_span(event) -> str:
     span = f"{date_filter(start, 'H:i')}–{date_filter(end, 'H:i')}"
     days = (end.date() - start.date()).days
     if days == 1:
-        return f"{span} ({gettext('next day')})"
+        return gettext("%(span)s (next day)") % {"span": span}
     if days > 1:
-        return f"{span} ({gettext('on %(day)s') % {'day': date_filter(end, 'l j F')}})"
+        return gettext("%(span)s (until %(day)s)") % {
+            "span": span,
+            "day": date_filter(end, "l j F"),
+        }
     return span
 
 

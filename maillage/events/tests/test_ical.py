@@ -8,6 +8,7 @@ import zoneinfo
 import icalendar
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from maillage.events import ical, services
 from maillage.events.models import EventVisibility
@@ -82,6 +83,15 @@ def test_it_serves_my_events_on_a_secret_url_until_revoked(
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = check_rfc5545(response.content)
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Je viens"]
+    assert [str(e["STATUS"]) for e in calendar.walk("VEVENT")] == ["CONFIRMED"]
+    # A place on the waiting list, or a "maybe", is not a confirmed one: TENTATIVE, and said.
+    full = make_event(title="Complet", start="16:00", end="17:00", capacity=1)
+    services.event_rsvp(event=full, member=members[0], status="going")
+    services.event_rsvp(event=full, member=personas.ines, status="going")  # waitlisted
+    with translation.override("en"):
+        events = check_rfc5545(client.get(url).content).walk("VEVENT")
+    by_title = {str(e["SUMMARY"]): str(e["STATUS"]) for e in events}
+    assert by_title == {"Je viens": "CONFIRMED", "(Waiting list) Complet": "TENTATIVE"}
     login(personas.ines).post(reverse("event_feed_revoke"))
     client.logout()
     assert client.get(url).status_code == 410

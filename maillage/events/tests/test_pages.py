@@ -172,6 +172,31 @@ def test_it_lets_a_host_edit_and_cancel_their_event(login, personas, make_event)
     assert login(personas.hugo).get(reverse("event_edit", args=[event.pk])).status_code == 403
 
 
+def test_it_says_where_one_stands_and_only_hands_a_place_on_when_it_does(
+    login, personas, make_event, members
+):
+    event = make_event(title="Petit-déjeuner", capacity=1)
+    first, second = members[0], members[1]
+    services.event_rsvp(event=event, member=personas.hugo, status="going")
+    services.event_rsvp(event=event, member=first, status="going")  # waiting, first
+    services.event_rsvp(event=event, member=second, status="going")  # waiting, second
+    url = reverse("event_detail", args=[event.pk])
+    assert "after 1 person" in login(second).get(url).content.decode()
+    assert "If a place frees up, it is yours" in login(first).get(url).content.decode()
+    # Saying "not going" without a place hands nothing on, and says nothing of the kind.
+    services.event_rsvp(event=event, member=personas.ines, status="maybe")
+    client = login(personas.ines)
+    answer = client.post(reverse("event_rsvp", args=[event.pk]), {"status": "not_going"},
+                         follow=True)  # fmt: skip
+    assert "Noted: you are not going." in answer.content.decode()
+    assert "Your place goes to the next person" not in answer.content.decode()
+    client = login(personas.hugo)
+    answer = client.post(reverse("event_rsvp", args=[event.pk]), {"status": "not_going"},
+                         follow=True)  # fmt: skip
+    assert "Your place goes to the next person" in answer.content.decode()
+    assert "If a place frees up, it is yours" in login(second).get(url).content.decode()
+
+
 def test_it_shows_my_events_and_asks_for_feedback_after_the_event(
     login, personas, make_event, members
 ):

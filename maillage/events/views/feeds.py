@@ -41,13 +41,21 @@ def event_feed(request: HttpRequest, feed_id: int, token: str) -> HttpResponse:
             )
             events = Event.objects.filter(answered | Q(hosts=owner)).distinct()
             name = _("My events — %(operator)s") % {"operator": owner.operator.name}
+            words = {RsvpStatus.WAITLISTED: _("Waiting list"), RsvpStatus.MAYBE: _("Maybe")}
+            waiting = {
+                event_id: words[status]
+                for event_id, status in owner.rsvps.filter(status__in=list(words))
+                .exclude(event__hosts=owner)
+                .values_list("event_id", "status")
+            }
         else:
             # What the owner may see today (their access may have changed since).
             viewer = viewer_for_user(owner.user)
             events = Event.objects.filter(access.visible_q(viewer), space=feed.space)
             name = _("Events — %(space)s") % {"space": feed.space.name}
+            waiting = {}
         body = ical.calendar_bytes(
-            name=name, events=ical.feed_events(events), url_for=ical.event_url
+            name=name, events=ical.feed_events(events), url_for=ical.event_url, waiting=waiting
         )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="maillage-events.ics"'

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from maillage.core.errors import DomainError
 from maillage.events import access, forms, ical, selectors, services
-from maillage.events.models import Event, EventKind, EventStatus, EventVisibility, RsvpStatus
+from maillage.events.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    EventVisibility,
+    Rsvp,
+    RsvpStatus,
+)
 from maillage.events.services.common import local_interval, tz_of
 from maillage.events.views.common import apply_error, current_record, rooms_of
 from maillage.events.views.feeds import feed_url
@@ -88,6 +96,20 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         return render(request, "events/event_public.html", context)
     if context["is_past"] and record is not None:
         context["feedback_blocked"] = services.feedback_allowed(event, record, now)
+    if (
+        answer is not None
+        and answer.status == RsvpStatus.WAITLISTED
+        and answer.waitlisted_at is not None
+    ):
+        # Places go to the waiting list in order (services.rsvps): say where this one stands.
+        context["waiting_ahead"] = (
+            Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED)
+            .filter(
+                Q(waitlisted_at__lt=answer.waitlisted_at)
+                | Q(waitlisted_at=answer.waitlisted_at, pk__lt=answer.pk)
+            )
+            .count()
+        )
     return render(request, "events/event_detail.html", context)
 
 
@@ -100,6 +122,9 @@ def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose going, maybe or not going."))
         return redirect("event_detail", event_id=event.pk)
+    # Whether giving up a place hands it to someone: only a place held, with people waiting.
+    held = Rsvp.objects.filter(event=event, member=record, status=RsvpStatus.GOING).exists()
+    waited = held and Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).exists()
     try:
         rsvp = services.event_rsvp(
             event=event,
@@ -112,18 +137,21 @@ def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _answer_message(rsvp.status))
+        messages.success(request, _answer_message(rsvp.status, place_freed=waited))
     return redirect("event_detail", event_id=event.pk)
 
 
-def _answer_message(status: str) -> str:
+def _answer_message(status: str, *, place_freed: bool = False) -> str:
+    if status == RsvpStatus.NOT_GOING:
+        if place_freed:
+            return _("Noted: you are not going. Your place goes to the next person.")
+        return _("Noted: you are not going.")
     return {
         RsvpStatus.GOING: _("You are going. A confirmation is on its way, with the calendar file."),
         RsvpStatus.WAITLISTED: _(
             "The event is full: you are on the waiting list. We will email you if a place frees up."
         ),
         RsvpStatus.MAYBE: _("Noted: maybe."),
-        RsvpStatus.NOT_GOING: _("Noted: you are not going. Your place goes to the next person."),
     }[status]
 
 

@@ -19,10 +19,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.core.models import ActivityKind, Member, Space
 from maillage.core.services import activity_record

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.core.models import ActivityKind, Member, Space
 from maillage.core.services import activity_record

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.core.models import Member, Operator
 from maillage.members.models import Company
