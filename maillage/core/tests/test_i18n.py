@@ -496,3 +496,17 @@ def test_every_translatable_string_of_the_code_is_in_the_compiled_french_catalog
         "maillage/locale/fr/LC_MESSAGES/django.po, then run ./dev messages again."
         + listing(missing)
     )
+
+
+def test_french_never_puts_de_or_a_before_a_place_name():
+    """Spaces and communities are often named with an article ("Le Quai", "Les Ateliers"):
+    "de Le Quai" and "à Le Quai" are wrong French ("du Quai", "au Quai"). The sentences name
+    "l'espace …" or "la communauté …" instead, so that any name reads right."""
+    before_place = re.compile(r"(?<![\w’'])(?:de|à|De|À) %\((?:space|operator|space_name)\)s")
+    wrong = [
+        str(entry)
+        for entry in messages(FR_PO)
+        for text in entry.msgstr.values()
+        if before_place.search(text)
+    ]
+    assert not wrong, wrong
