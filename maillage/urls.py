@@ -11,6 +11,7 @@ handler500 = "maillage.core.views.error_500"
 urlpatterns = [
     path("", core.home, name="home"),
     path("health/", core.health, name="health"),
+    path("favicon.ico", core.favicon),
     path("home/people/", core.home_people, name="home_people"),
     path("community/switch/", core.switch_operator, name="switch_operator"),
     path("staff/", core.staff_home, name="staff_home"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +29,13 @@ from maillage.workspace import selectors as workspace_selectors
 def health(request: HttpRequest) -> HttpResponse:
     """The smallest Django view: load balancers and benchmarks (the framework's floor)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (a calendar file, a CSV)."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("maillage/img/favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -186,3 +186,9 @@ def test_the_navigation_speaks_the_viewers_language_whatever_was_written_before(
     assert english["member"][:2] == ["Home*", "Directory"]
     assert french["member"][:2] == ["Accueil*", "Annuaire"]
     assert "Préférences" in french["menu"]
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("maillage/img/favicon.svg")
