@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 
 from django import forms
@@ -67,8 +68,35 @@ class SpaceForm(forms.ModelForm):
                 if len(bits) != 2:
                     self.add_error(f"hours_{day}", _("Write hours as 08:30-19:00."))
                     break
-                ranges.append([_hhmm(b) for b in bits])
+                start, end = (_hhmm(b) for b in bits)
+                if "??:??" in (start, end):
+                    self.add_error(
+                        f"hours_{day}",
+                        _("%(text)s is not a time range: write hours as 08:30-19:00.")
+                        % {"text": part.strip()},
+                    )
+                    break
+                if start >= end:
+                    self.add_error(
+                        f"hours_{day}",
+                        _("%(text)s ends before it starts: write opening then closing time.")
+                        % {"text": part.strip()},
+                    )
+                    break
+                ranges.append([start, end])
+            else:
+                ranges.sort()
+                for (_a, end), (start, _b) in itertools.pairwise(ranges):
+                    if start < end:
+                        self.add_error(
+                            f"hours_{day}",
+                            _("The ranges overlap (%(end)s is after %(start)s): merge them.")
+                            % {"start": start, "end": end},
+                        )
+                        break
             hours[day] = ranges
+        if any(self.has_error(f"hours_{day}") for day in WEEKDAYS):
+            return cleaned
         try:
             validate_opening_hours(hours)
         except forms.ValidationError as exc:
@@ -84,6 +112,8 @@ def _hhmm(text: str) -> str:
     hours, _, minutes = text.partition(":")
     minutes = minutes or "00"
     if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
+        return "??:??"
+    if int(hours) == 24 and int(minutes):
         return "??:??"
     return f"{int(hours):02d}:{int(minutes):02d}"
 

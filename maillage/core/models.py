@@ -50,7 +50,7 @@ def validate_opening_hours(value: object) -> None:
                 or pair[0] >= pair[1]
             ):
                 raise ValidationError(
-                    _("Opening hours for %(day)s must be ranges like 08:30–19:00."),
+                    _("Opening hours for %(day)s must be ranges like 08:30-19:00."),
                     params={"day": day},
                 )
 

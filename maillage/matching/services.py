@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage.core.access import viewer_for_user
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.core.models import ActivityKind, Member, Operator, Space
 from maillage.core.services import activity_record
@@ -39,6 +40,7 @@ from maillage.matching.selectors import features_for_operator, opted_out_ids
 from maillage.members.access import visible_sections
 from maillage.members.models import Profile, ProfileSkill, SkillConcept
 from maillage.members.services.profiles import skills_resolve_all
+from maillage.workspace.models import ClosedDay
 
 DISMISS_DAYS = 90
 MAX_PROJECT_SIZE = 12
@@ -279,6 +281,15 @@ def roulette_run(
     place = (place or "").strip()
     if meet_on < today:
         raise DomainError(_("Choose a day that is not in the past."), field="meet_on")
+    if (
+        not space.hours_on(meet_on.weekday())
+        or ClosedDay.objects.filter(space=space, date=meet_on).exists()
+    ):
+        raise DomainError(
+            _("%(space)s is closed on %(day)s: choose a day it is open.")
+            % {"space": space.name, "day": date_format(meet_on, "l j F")},
+            field="meet_on",
+        )
     if not place:
         raise DomainError(_("Say where the groups meet."), field="place")
     if group_size not in (2, 3, 4):

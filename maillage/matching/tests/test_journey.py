@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from maillage.core.models import Activity, ActivityKind
+from maillage.core.models import WEEKDAYS, Activity, ActivityKind
 from maillage.core.tests.factories import PASSWORD
 from maillage.matching import services
 from maillage.matching.models import RouletteRound
@@ -53,6 +53,12 @@ def test_a_member_asks_for_an_introduction_and_a_manager_runs_a_roulette(
     log_in(page, base, community.p.malik.user.email)
     page.goto(f"{base}/staff/roulette/")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    space = community.p.filature  # open tomorrow, whatever day the suite runs
+    space.opening_hours = {
+        **space.opening_hours,
+        WEEKDAYS[tomorrow.weekday()]: [["08:00", "20:00"]],
+    }
+    space.save(update_fields=["opening_hours"])
     page.select_option("#id_space", str(community.p.filature.pk))
     page.fill("#id_meet_on", tomorrow.isoformat())
     page.fill("#id_meet_at", "12:30")

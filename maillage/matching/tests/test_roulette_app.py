@@ -10,11 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.errors import DomainError
-from maillage.core.models import Activity, ActivityKind
+from maillage.core.models import WEEKDAYS, Activity, ActivityKind
 from maillage.matching import services
 from maillage.matching.models import RouletteOptIn, RouletteRound, RouletteSeat, Tie
 
 pytestmark = pytest.mark.django_db
+
+EVERY_DAY = {day: [["08:00", "20:00"]] for day in WEEKDAYS}
+
+
+@pytest.fixture(autouse=True)
+def open_every_day(community):
+    """These tests run rounds today and tomorrow, whatever day the suite runs: La Filature
+    opens every day here (a round on a closed day is refused: tested below)."""
+    community.p.filature.opening_hours = EVERY_DAY
+    community.p.filature.save(update_fields=["opening_hours"])
 
 
 def tomorrow():
@@ -240,3 +250,23 @@ def test_the_tick_asks_did_you_meet_once_after_the_day(
     assert sorted(m.to[0] for m in mail.outbox) == ["ines@example.org", "sarah@example.org"]
     to_sarah = next(m for m in mail.outbox if m.to == ["sarah@example.org"])
     assert "Ines Moreau" in to_sarah.body and reverse("matching_roulette") in to_sarah.body
+
+
+def test_a_round_on_a_day_the_space_is_closed_is_refused(community):
+    from maillage.workspace.models import ClosedDay
+
+    join_all(community, community.p.ines, community.sarah, community.paul)
+    space = community.p.filature
+    hours = dict(EVERY_DAY)
+    del hours[WEEKDAYS[tomorrow().weekday()]]
+    space.opening_hours = hours
+    space.save(update_fields=["opening_hours"])
+    with pytest.raises(DomainError, match="closed on") as refused:
+        run(community)
+    assert refused.value.field == "meet_on"
+    later = tomorrow() + dt.timedelta(days=1)
+    ClosedDay.objects.create(space=space, date=later, reason="Inventaire")
+    with pytest.raises(DomainError, match="closed on"):
+        run(community, meet_on=later)
+    assert not RouletteRound.objects.exists()
+    assert run(community, meet_on=later + dt.timedelta(days=1)).pk

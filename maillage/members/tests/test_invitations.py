@@ -197,3 +197,16 @@ def test_it_writes_the_invitation_email_in_the_chosen_language(
         invite(personas, language=language)
     run_worker()
     assert mail.outbox[0].subject.startswith(subject)
+
+
+def test_the_list_shows_each_person_once_as_they_stand_now(login, personas):
+    first, _ = invite(personas, email="lea@example.org", send=False)
+    again, _ = invite(personas, email="lea@example.org", send=False)  # replaces the first
+    invite(personas, email="sami@example.org", send=False)
+    first.refresh_from_db()
+    assert first.revoked_at is not None and again.revoked_at is None
+    response = login(personas.malik).get("/staff/invitations/")
+    listed = response.context["invitations"]
+    assert [i.email for i in listed] == ["sami@example.org", "lea@example.org"]
+    assert listed[1].pk == again.pk  # the pending one, not the one it replaced
+    assert response.content.decode().count("lea@example.org") == 1

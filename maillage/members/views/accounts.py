@@ -72,11 +72,16 @@ def staff_invitations(request: HttpRequest) -> HttpResponse:
                 _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect("staff_invitations")
-    invitations = (
+    # One line per person: a new invitation replaces the one pending (which the service
+    # marks withdrawn), and the list shows where each person stands now, newest first.
+    latest: dict[str, Invitation] = {}
+    for invitation in (
         Invitation.objects.filter(operator_id=record.operator_id, space__in=spaces)
         .select_related("space", "invited_by__user")
-        .order_by("-created_at")[:100]
-    )
+        .order_by("-created_at", "-pk")[:1000]
+    ):
+        latest.setdefault(invitation.email.lower(), invitation)
+    invitations = list(latest.values())[:100]
     return render(
         request, "members/staff_invitations.html", {"form": form, "invitations": invitations}
     )
