@@ -192,7 +192,14 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         {
             "member": member,
             "can_change": can_change,
-            "roles": Role.choices,
+            # Only the roles this viewer may give (a manager: member or guest), and the
+            # member's own, so that the menu shows where they stand.
+            "roles": [
+                (value, label)
+                for value, label in Role.choices
+                if value == member.role
+                or access.member_role_change_allowed(request.viewer, member, value)
+            ],
             "spaces": access.spaces_managed_by(request.viewer, member.operator_id),
             "recent": selectors.member_recent_activity(member, limit=20),
             "month": selectors.member_month_summary(member),

@@ -604,3 +604,33 @@ def public_upcoming(space, *, limit: int = 3) -> list[Event]:
         .select_related("space")
         .order_by("starts_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    average: float | None
+    by_rating: list[tuple[int, int]]  # (rating, how many), 5 down to 1
+    comments: list  # Feedback rows with a comment, newest first, with member and user
+
+
+def feedback_summary(event: Event) -> FeedbackSummary:
+    """What the people who came said: for the event's staff and hosts (the gate is the
+    caller's: `access.event_for_viewer(…, "change")`). Two queries."""
+    from django.db.models import Count
+
+    from maillage.events.models import Feedback
+
+    rows = Feedback.objects.filter(event=event)
+    counts = dict(rows.values_list("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    total = sum(counts.values())
+    average = sum(r * n for r, n in counts.items()) / total if total else None
+    comments = list(
+        rows.exclude(comment="").select_related("member__user").order_by("-created_at", "-pk")[:200]
+    )
+    return FeedbackSummary(
+        count=total,
+        average=average,
+        by_rating=[(r, counts.get(r, 0)) for r in range(5, 0, -1)],
+        comments=comments,
+    )

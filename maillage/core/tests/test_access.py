@@ -84,6 +84,10 @@ def test_it_lets_the_manager_change_members_of_her_space_only(login, personas):
 
 
 def test_it_lets_only_operator_admins_grant_staff_roles(login, personas):
+    offered = login(personas.malik).get(f"/staff/members/{personas.ines.pk}/").context["roles"]
+    assert [value for value, _label in offered] == [Role.MEMBER, Role.GUEST]
+    offered = login(personas.claire).get(f"/staff/members/{personas.ines.pk}/").context["roles"]
+    assert {value for value, _label in offered} == set(Role.values)
     login(personas.malik).post(f"/staff/members/{personas.ines.pk}/", {"role": "admin"})
     personas.ines.refresh_from_db()
     assert personas.ines.role == Role.MEMBER

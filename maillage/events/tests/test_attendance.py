@@ -180,6 +180,25 @@ def test_it_lets_hosts_and_staff_take_attendance_but_no_one_else(login, personas
     assert login(personas.zoe).get(url).status_code == 404
 
 
+def test_staff_read_what_people_said_and_members_do_not(login, personas, lunch, members):
+    for member in (personas.ines, members[0]):
+        services.attendance_mark(rsvp=rsvp_of(lunch, member), present=True,
+                                 by=personas.malik, now=during(lunch))  # fmt: skip
+    after = lunch.ends_at + dt.timedelta(hours=2)
+    services.feedback_give(event=lunch, member=personas.ines, rating=5,
+                           comment="Super <b>ambiance</b> !", now=after)  # fmt: skip
+    services.feedback_give(event=lunch, member=members[0], rating=2, now=after)
+    url = reverse("event_attendance", args=[lunch.pk])
+    page = login(personas.malik).get(url).content.decode()
+    assert "3.5 / 5 from 2 people" in page
+    assert "Super &lt;b&gt;ambiance&lt;/b&gt; !" in page  # a comment is text, escaped
+    assert "Ines Moreau · 5 / 5" in page
+    summary = login(personas.malik).get(url).context["feedback"]
+    assert summary.by_rating == [(5, 1), (4, 0), (3, 0), (2, 1), (1, 0)]
+    assert [f.member for f in summary.comments] == [personas.ines]  # only those with words
+    assert login(personas.ines).get(url).status_code == 403
+
+
 def test_it_answers_a_tap_with_the_row_alone_to_htmx(login, personas, lunch):
     rsvp = rsvp_of(lunch, personas.ines)
     url = reverse("event_attendance_mark", args=[lunch.pk, rsvp.pk])

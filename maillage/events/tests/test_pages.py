@@ -170,6 +170,9 @@ def test_it_lets_a_host_edit_and_cancel_their_event(login, personas, make_event)
     event.refresh_from_db()
     assert event.status == EventStatus.CANCELLED
     assert login(personas.hugo).get(reverse("event_edit", args=[event.pk])).status_code == 403
+    page = login(personas.hugo).get(reverse("event_detail", args=[event.pk])).content.decode()
+    assert "This event is cancelled: there is nothing to answer." in page
+    assert "Are you coming?" not in page and 'name="status"' not in page
 
 
 def test_it_says_where_one_stands_and_only_hands_a_place_on_when_it_does(

@@ -82,6 +82,7 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
             **sheet,
             "rate_label": selectors.ratio_label(sheet["rate"]),
             "started": event.starts_at <= timezone.now(),
+            "feedback": selectors.feedback_summary(event),
         },
     )
 
