@@ -109,7 +109,14 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     other = access.member_to_meet(request.viewer, to_id)
-    form = forms.IntroductionForm(request.POST or None)
+    # From one of my asks ("Members who could help"): the request says which.
+    ask = None
+    if request.GET.get("ask"):
+        ask = access.ask_for_viewer(request.viewer, _int(request.GET["ask"]))
+        if ask.author_id != me.pk:
+            ask = None
+    initial = {"note": _("About my ask “%(title)s”: ") % {"title": ask.title}} if ask else None
+    form = forms.IntroductionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             intro = services.introduction_propose(
@@ -125,7 +132,10 @@ def introduction_new(request: HttpRequest) -> HttpResponse:
             return redirect("exchange_introduction", intro.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "exchange/introduction_new.html", {"form": form, "other": other}, status=status
+        request,
+        "exchange/introduction_new.html",
+        {"form": form, "other": other, "ask": ask},
+        status=status,
     )
 
 

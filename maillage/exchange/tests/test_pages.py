@@ -61,6 +61,27 @@ def test_nobody_reaches_a_member_the_profile_gate_hides(personas, community, log
     )
 
 
+def test_an_introduction_asked_from_my_ask_says_which(personas, community, login):
+    ask = ask_post(author=personas.hugo, title="Relire un bail commercial")
+    client = login(personas.hugo)
+    url = reverse("exchange_introduction_new") + f"?to={community.anna.pk}&ask={ask.pk}"
+    page = client.get(url)
+    assert page.context["ask"] == ask
+    assert page.context["form"]["note"].value() == "About my ask “Relire un bail commercial”: "
+    # Someone else's ask gives no context to borrow.
+    other = ask_post(author=personas.ines, title="Un logo")
+    page = client.get(
+        reverse("exchange_introduction_new") + f"?to={community.anna.pk}&ask={other.pk}"
+    )
+    assert page.context["ask"] is None and not page.context["form"]["note"].value()
+    assert (
+        client.get(
+            reverse("exchange_introduction_new") + f"?to={community.anna.pk}&ask=x"
+        ).status_code
+        == 404
+    )
+
+
 def test_an_introduction_is_private_to_its_people(personas, community, login):
     url = reverse("exchange_introduction_new") + f"?to={community.anna.pk}"
     login(personas.ines).post(url, {"note": ""})

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillage.core.errors import DomainError
 from maillage.core.models import WEEKDAYS, Activity, ActivityKind
@@ -261,12 +261,12 @@ def test_a_round_on_a_day_the_space_is_closed_is_refused(community):
     del hours[WEEKDAYS[tomorrow().weekday()]]
     space.opening_hours = hours
     space.save(update_fields=["opening_hours"])
-    with pytest.raises(DomainError, match="closed on") as refused:
+    with translation.override("en"), pytest.raises(DomainError, match="closed on") as refused:
         run(community)
     assert refused.value.field == "meet_on"
     later = tomorrow() + dt.timedelta(days=1)
     ClosedDay.objects.create(space=space, date=later, reason="Inventaire")
-    with pytest.raises(DomainError, match="closed on"):
+    with translation.override("en"), pytest.raises(DomainError, match="closed on"):
         run(community, meet_on=later)
     assert not RouletteRound.objects.exists()
     assert run(community, meet_on=later + dt.timedelta(days=1)).pk
