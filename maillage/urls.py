@@ -18,6 +18,9 @@ urlpatterns = [
     path("staff/members/", core.staff_members, name="staff_members"),
     path("staff/members/<int:member_id>/", core.staff_member_detail, name="staff_member_detail"),
     path(
+        "staff/members/<int:member_id>/leave/", core.staff_member_leave, name="staff_member_leave"
+    ),
+    path(
         "staff/members/<int:member_id>/notes/<int:note_id>/delete/",
         core.staff_member_note_delete,
         name="staff_member_note_delete",

@@ -154,7 +154,23 @@ def member_update(
 
 @transaction.atomic
 def member_leave(*, member: Member, on: dt.date | None = None) -> Member:
-    member.left_on = on or timezone.localdate()
+    """The member left the community (on a day up to today): they lose access to it, and
+    their history stays (the ledger, the indicators count them until that day)."""
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise DomainError(_("Record a departure on the day it happens, not ahead."), field="on")
+    if on < member.joined_on:
+        raise DomainError(_("They cannot leave before they joined."), field="on")
+    member.left_on = on
+    member.save(update_fields=["left_on"])
+    return member
+
+
+@transaction.atomic
+def member_return(*, member: Member) -> Member:
+    """A member who had left comes back: the same record, history and all."""
+    member.left_on = None
     member.save(update_fields=["left_on"])
     return member
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,6 +156,38 @@ def staff_members(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Record that a member left (they lose access to the community), or that they came back.
+    Those who may change the record; a staff member's departure is an operator admin's call,
+    as their role is; and nobody records their own."""
+    access.staff_record(request.viewer)
+    member = access.member_for_viewer(request.viewer, member_id, "change")
+    if member.user_id == request.user.pk or not access.member_role_change_allowed(
+        request.viewer, member, member.role
+    ):
+        raise PermissionDenied
+    if request.POST.get("action") == "return":
+        services.member_return(member=member)
+        messages.success(request, _("%(name)s is back in the community.") % {"name": member.user})
+        return redirect("staff_member_detail", member_id=member.pk)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on") or "") if request.POST.get("on") else None
+        services.member_leave(member=member, on=on)
+    except ValueError:
+        messages.error(request, _("Give the day they left as a date."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is recorded as having left: they no longer have access.")
+            % {"name": member.user},
+        )
+    return redirect("staff_member_detail", member_id=member.pk)
+
+
+@login_required
 def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     staff = access.staff_record(request.viewer)
     member = access.member_for_viewer(request.viewer, member_id)
@@ -192,6 +227,10 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         {
             "member": member,
             "can_change": can_change,
+            "may_record_leaving": can_change
+            and member.user_id != request.user.pk
+            and access.member_role_change_allowed(request.viewer, member, member.role),
+            "today": timezone.localdate(),
             # Only the roles this viewer may give (a manager: member or guest), and the
             # member's own, so that the menu shows where they stand.
             "roles": [

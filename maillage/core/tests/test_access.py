@@ -247,3 +247,44 @@ def test_building_the_viewer_reads_one_query(personas, django_assert_num_queries
         viewer = access.viewer_for_user(personas.ines.user)
         assert viewer.current.home_space.name == "La Filature"
         assert viewer.current.operator.name == "Ruche & Co"
+
+
+def test_staff_record_a_departure_and_a_return_within_their_rights(login, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    url = f"/staff/members/{personas.ines.pk}/leave/"
+    client = login(personas.malik)
+    assert client.get(f"/staff/members/{personas.ines.pk}/").context["may_record_leaving"]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    client.post(url, {"on": tomorrow.isoformat()})  # not ahead of time
+    personas.ines.refresh_from_db()
+    assert personas.ines.left_on is None
+    client.post(url, {"on": "not a date"})
+    personas.ines.refresh_from_db()
+    assert personas.ines.left_on is None
+    client.post(url, {"on": timezone.localdate().isoformat()})
+    personas.ines.refresh_from_db()
+    assert personas.ines.left_on == timezone.localdate()
+    # She no longer has access to the community; her record is still there for the team.
+    assert login(personas.ines).get("/").context.get("member") is None
+    assert login(personas.malik).get(f"/staff/members/{personas.ines.pk}/").status_code == 200
+    login(personas.malik).post(url, {"action": "return"})
+    personas.ines.refresh_from_db()
+    assert personas.ines.left_on is None
+    # A manager does not record an admin's departure, nor anyone their own; a member nobody's.
+    assert login(personas.malik).post(
+        f"/staff/members/{personas.claire.pk}/leave/"
+    ).status_code in (403, 404)
+    assert (
+        login(personas.claire).post(f"/staff/members/{personas.claire.pk}/leave/").status_code
+        == 403
+    )
+    assert login(personas.ines).post(f"/staff/members/{personas.hugo.pk}/leave/").status_code == 403
+    assert (
+        login(personas.malik).post(f"/staff/members/{personas.hugo.pk}/leave/").status_code == 404
+    )
+    for member in (personas.claire, personas.hugo):
+        member.refresh_from_db()
+        assert member.left_on is None
