@@ -400,6 +400,9 @@ class Taxonomy:
                     slot.offer(key, 0.95, f"abbreviation '{word}' → '{expansion}'")
         if as_prefix and len(word) >= 2:
             self._offer_prefixes(slot, word, strength=0.9, limit=40)
+            if not slot.alternatives and len(word) >= 4:
+                # Nothing starts with it: a finished word with a typo ("desing").
+                self._offer_typos(slot, word)
         elif not slot.alternatives and len(word) >= 4:
             self._offer_prefixes(slot, word, strength=0.85, limit=8)
             self._offer_typos(slot, word)

@@ -106,6 +106,9 @@ def test_it_tolerates_two_letters_swapped(taxonomy):
     # Only true swaps: the same letters; and not in short words, which have many neighbours.
     assert not any("letters swapped" in m.reason for m in taxonomy.link("desang"))
     assert not any("letters swapped" in m.reason for m in taxonomy.link("rgh"))
+    # As one types, too, when nothing starts with the word (the autocomplete).
+    assert any("letters swapped in 'desing'" in m.reason for m in taxonomy.suggest("desing"))
+    assert GRAPHIC_DESIGN in top_uris(taxonomy.suggest("grafiste"))
 
 
 def test_it_expands_abbreviations(taxonomy):
