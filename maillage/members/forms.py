@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import Role
@@ -35,4 +36,11 @@ class InvitationForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # Each language in its own name ("Français", "English"), as people look for it.
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _name in settings.LANGUAGES
+        ],
+    )

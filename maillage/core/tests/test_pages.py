@@ -201,3 +201,11 @@ def test_the_browsers_favicon_request_finds_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("maillage/img/favicon.svg")
+
+
+def test_the_login_page_sends_nobody_to_a_closed_sign_up(client):
+    from django.urls import reverse
+
+    page = client.get(reverse("account_login"), headers={"accept-language": "en"}).content.decode()
+    assert reverse("account_signup") not in page
+    assert "Accounts come with an invitation" in page
