@@ -23,8 +23,9 @@ def local_end(event) -> dt.datetime:
 @register.filter
 def time_span(event) -> str:
     """ "18:00–21:00", and "20:00–02:00 (next day)" for an evening that goes past midnight."""
-    from django.template.defaultfilters import date as date_filter
     from django.utils.translation import gettext
+
+    from maillage.core.templatetags.dates import date as date_filter  # remembers what it wrote
 
     start, end = local_start(event), local_end(event)
     span = f"{date_filter(start, 'H:i')}–{date_filter(end, 'H:i')}"
