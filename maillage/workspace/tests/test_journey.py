@@ -93,3 +93,28 @@ def test_a_member_books_tomorrow_and_a_second_member_is_told_why_not(
     assert str(event["summary"]) == "Atelier persona"
     assert event.start == dt.datetime.combine(tomorrow, dt.time(10), tzinfo=PARIS)
     assert event.end == dt.datetime.combine(tomorrow, dt.time(11), tzinfo=PARIS)
+
+
+def test_cancelling_a_booking_asks_first(live_server, page: Page, personas, ws, open_every_day):
+    from maillage.workspace import services
+    from maillage.workspace.tests.conftest import at
+
+    tomorrow = dt.datetime.now(PARIS).date() + dt.timedelta(days=2)
+    booking = services.booking_create(
+        resource=ws.jacquard, member=personas.ines,
+        starts_at=at(open_every_day, tomorrow, "10:00"), ends_at=at(open_every_day, tomorrow, "11:00"),
+    )  # fmt: skip
+    log_in(page, live_server.url, personas.ines.user.email)
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Cancel this booking").click()
+    page.wait_for_timeout(300)
+    assert questions == ["Cancel this booking?"]
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"  # "No": nothing happened
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cancel this booking").click()
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
