@@ -596,15 +596,17 @@ def _clause(
         both = f"{asker} and {who} are" if asker else "you are"
         return f"{both} both at {where} on {_join(day_names, lang)}"
     if code == Why.INTERESTS:
+        one = len(reason.items) == 1
+        interests = (
+            ("un centre d'intérêt" if one else "des centres d'intérêt")
+            if fr
+            else ("an interest" if one else "interests")
+        )
         if asker:
             return (
-                f"{asker} et {who} partagent des centres d'intérêt ({what})"
+                f"{asker} et {who} partagent {interests} ({what})"
                 if fr
-                else f"{asker} and {who} share interests ({what})"
+                else f"{asker} and {who} share {interests} ({what})"
             )
-        return (
-            f"vous partagez des centres d'intérêt ({what})"
-            if fr
-            else f"you share interests ({what})"
-        )
+        return f"vous partagez {interests} ({what})" if fr else f"you share {interests} ({what})"
     return None

@@ -194,6 +194,14 @@ def test_it_explains_a_suggestion_in_one_english_sentence() -> None:
     assert fr.count(".") == 1 and fr.endswith(".")
 
 
+def test_one_shared_interest_is_one() -> None:
+    one = Suggestion(2, 0.5, 0.5, 0.5, (Reason(Why.INTERESTS, ("escalade",)),))
+    fr = explain(one, "fr", name="Hugo", labels=LABELS, space_names=SPACES)
+    assert fr == "Vous partagez un centre d'intérêt (escalade)."
+    en = explain(one, "en", name="Hugo", labels=LABELS, space_names=SPACES, asker="Chloé")
+    assert "Chloé and Hugo share an interest (escalade)" in en
+
+
 def test_it_explains_a_suggestion_about_the_member_to_someone_else() -> None:
     """Staff choosing whom to introduce read the reasons about the member, not "you"."""
     suggestion = THREE_REASONS
