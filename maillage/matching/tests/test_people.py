@@ -245,7 +245,7 @@ def test_a_name_in_the_middle_of_the_sentence_keeps_its_capital() -> None:
     )
     assert text == (
         "Vous cherchez de l’aide en droit et Hugo en propose ; Hugo cherche de l’aide en "
-        "design, c’est votre métier ; vous partagez des centres d’intérêt (escalade)."
+        "design, c’est votre métier ; vous partagez un centre d’intérêt (escalade)."
     )
     # What the viewer may not see is not cited: without the needs, the second clause goes.
     hidden = explain_for(
