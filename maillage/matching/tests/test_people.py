@@ -258,6 +258,6 @@ def test_a_name_in_the_middle_of_the_sentence_keeps_its_capital() -> None:
         asker="Chloé",
     )
     assert hidden == (
-        "Chloé cherche de l’aide en droit et Hugo en propose ; Chloé et Hugo partagent des "
-        "centres d’intérêt (escalade)."
+        "Chloé cherche de l’aide en droit et Hugo en propose ; Chloé et Hugo partagent un "
+        "centre d’intérêt (escalade)."
     )
