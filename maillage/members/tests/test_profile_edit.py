@@ -452,3 +452,16 @@ def test_it_keeps_my_profile_page_to_a_fixed_number_of_queries(
     with django_assert_max_num_queries(22):
         response = client.get("/me/profile/")
     assert response.status_code == 200
+
+
+def test_languages_read_as_a_sentence_in_each_language(login, personas, profile):
+    from django.urls import reverse
+
+    profile.languages = ["fr", "en"]
+    profile.save(update_fields=["languages"])
+    url = reverse("profile_detail", args=[personas.ines.pk])
+    client = login(personas.ines)
+    client.post("/me/preferences/", {"full_name": "Inès Moreau", "language": "fr"})
+    assert "Parle français, anglais" in client.get(url).content.decode()
+    client.post("/me/preferences/", {"full_name": "Inès Moreau", "language": "en"})
+    assert "Speaks French, English" in client.get(url).content.decode()

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -497,8 +498,12 @@ def _detail_context(request: HttpRequest, view: access.ProfileView, contact_form
         context["skills"] = _skills(profile)
     if view.sees("about"):
         context["bio_html"] = render_markdown(profile.bio)
+        # In a French sentence a language's name takes no capital ("Parle français, anglais").
+        french = (translation.get_language() or "").startswith("fr")
         context["languages"] = [
-            label for code, label in services.LANGUAGE_CHOICES if code in (profile.languages or [])
+            str(label).lower() if french else label
+            for code, label in services.LANGUAGE_CHOICES
+            if code in (profile.languages or [])
         ]
     if view.sees("interests"):
         context["interests"] = list(profile.interests.all())
