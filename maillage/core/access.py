@@ -240,10 +240,30 @@ def member_for_viewer(viewer: Viewer, member_id: int, action: Action = "read") -
 
 
 def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> bool:
-    """Only admins grant or take away staff roles; managers invite members and guests."""
+    """Only admins grant or take away staff roles; managers move members and guests between
+    those two roles, and never touch a staff record (an admin's, another manager's, their
+    own). Nobody changes their own role, and an operator keeps at least one admin."""
+    if member.user_id == getattr(viewer.user, "pk", None) and role != member.role:
+        return False
+    if member.role == Role.ADMIN and role != Role.ADMIN and _last_admin(member):
+        return False
     if viewer.is_superuser or viewer.is_admin_of(member.operator_id):
         return True
-    return viewer.manages_space(member.home_space) and role in (Role.MEMBER, Role.GUEST)
+    staff_roles = (Role.ADMIN, Role.MANAGER)
+    return (
+        viewer.manages_space(member.home_space)
+        and member.role not in staff_roles
+        and role in (Role.MEMBER, Role.GUEST)
+    )
+
+
+def _last_admin(member: Member) -> bool:
+    return (
+        not Member.objects.active()
+        .filter(operator_id=member.operator_id, role=Role.ADMIN)
+        .exclude(pk=member.pk)
+        .exists()
+    )
 
 
 # --- activity ledger -------------------------------------------------------------------------

@@ -83,6 +83,21 @@ def test_it_lets_the_manager_change_members_of_her_space_only(login, personas):
     assert personas.hugo.role == Role.MEMBER
 
 
+def test_a_manager_cannot_demote_staff_nor_anyone_themselves_nor_the_last_admin(login, personas):
+    login(personas.malik).post(f"/staff/members/{personas.claire.pk}/", {"role": "member"})
+    login(personas.malik).post(f"/staff/members/{personas.malik.pk}/", {"role": "member"})
+    login(personas.claire).post(f"/staff/members/{personas.claire.pk}/", {"role": "member"})
+    for member, role in [(personas.claire, Role.ADMIN), (personas.malik, Role.MANAGER)]:
+        member.refresh_from_db()
+        assert member.role == role
+    offered = login(personas.malik).get(f"/staff/members/{personas.claire.pk}/").context["roles"]
+    assert [value for value, _label in offered] == [Role.ADMIN]  # where she stands, no more
+    # Nor, through the departure, shut an admin out.
+    login(personas.malik).post(f"/staff/members/{personas.claire.pk}/leave/")
+    personas.claire.refresh_from_db()
+    assert personas.claire.left_on is None
+
+
 def test_it_lets_only_operator_admins_grant_staff_roles(login, personas):
     offered = login(personas.malik).get(f"/staff/members/{personas.ines.pk}/").context["roles"]
     assert [value for value, _label in offered] == [Role.MEMBER, Role.GUEST]
