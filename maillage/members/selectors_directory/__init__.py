@@ -187,6 +187,23 @@ def _link(text: str) -> tuple:
     return tuple(link(text, limit=LINK_LIMIT))
 
 
+def did_you_mean(text: str) -> str:
+    """The query with its slips mended, when a word the skills taxonomy does not know is one
+    of its words with two adjacent letters swapped ("desing" → "design"); "" when nothing
+    changes. Offered when a search finds nobody, for the person to choose: mending words
+    silently would also turn names and real words into others (romain → romani)."""
+    from maillage.members.services.search import words
+
+    try:
+        from maillage.members.taxonomy.linker import default_taxonomy
+    except ImportError:  # the taxonomy is not installed
+        return ""
+    taxonomy = default_taxonomy()
+    typed = words(text[:MAX_QUERY_CHARS])
+    mended = [(taxonomy.swapped(word) or [word])[0] for word in typed]
+    return " ".join(mended) if mended != typed else ""
+
+
 def link_concepts(text: str, terms: Sequence[Term]) -> list[LinkedConcept]:
     """Taxonomy concepts the text stands for, with the database ids of their rows.
 

@@ -178,16 +178,6 @@ def analyse(text: str) -> AnalysedText:
     return AnalysedText(words=frozenset(ws), stems=frozenset(s for w in ws for s in stems(w)))
 
 
-def _swapped(word: str) -> list[str]:
-    """Words of the skills taxonomy that `word` is with two adjacent letters swapped
-    ("desing" → design): the commonest slip of the fingers, which stemming cannot mend."""
-    try:
-        from maillage.members.taxonomy.linker import default_taxonomy
-    except ImportError:  # the taxonomy is not installed: words only
-        return []
-    return default_taxonomy().swapped(word)
-
-
 def query_terms(query: str) -> list[Term]:
     """The terms of a search query (at most MAX_QUERY_TERMS, duplicates dropped)."""
     raw = words(query)
@@ -198,7 +188,7 @@ def query_terms(query: str) -> list[Term]:
         if word in seen:
             continue
         seen.add(word)
-        forms = tuple(dict.fromkeys([*variants(word), *_swapped(word)]))
+        forms = tuple(variants(word))
         terms.append(
             Term(
                 word=word,

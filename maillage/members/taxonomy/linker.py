@@ -19,9 +19,10 @@ and job-title labels, in French and English), in the spirit of BM25-style term w
   not know, the keys of the closest vocabulary words by edit distance (rapidfuzz
   `process.extract`, normalized Indel similarity ≥ 0.78, ≥ 0.85 under 7 letters:
   "grafiste" → graphiste) and of the vocabulary words it prefixes ("compt" →
-  comptabilite), and of the words it equals with two adjacent letters swapped, from 5
-  letters ("desing" → design: one edit for the optimal string alignment distance, two
-  for Indel).
+  comptabilite); in `suggest`, where a person picks, also of the words it equals with two
+  adjacent letters swapped, from 5 letters ("desing" → design: one edit for the optimal
+  string alignment distance, two for Indel; not in `link`, where "relire" would become
+  "relier").
   `suggest` treats the last word as a prefix ("photog" → photographie).
   Multi-word abbreviations ("ux" → expérience utilisateur / user experience) are tried as
   whole query variants (score × 0.95).
@@ -401,8 +402,11 @@ class Taxonomy:
         if as_prefix and len(word) >= 2:
             self._offer_prefixes(slot, word, strength=0.9, limit=40)
             if not slot.alternatives and len(word) >= 4:
-                # Nothing starts with it: a finished word with a typo ("desing").
-                self._offer_typos(slot, word)
+                # Nothing starts with it: a finished word with a typo ("desing"). Two letters
+                # swapped are tried here only, where a person picks among the suggestions:
+                # in automatic linking they would turn real words into others (relire →
+                # relier, romain → romani).
+                self._offer_typos(slot, word, swaps=True)
         elif not slot.alternatives and len(word) >= 4:
             self._offer_prefixes(slot, word, strength=0.85, limit=8)
             self._offer_typos(slot, word)
@@ -429,7 +433,7 @@ class Taxonomy:
             for key in self._vocab_keys[candidate]:
                 slot.offer(key, strength, f"prefix '{word}' → '{candidate}'")
 
-    def _offer_typos(self, slot: _Slot, word: str) -> None:
+    def _offer_typos(self, slot: _Slot, word: str, *, swaps: bool = False) -> None:
         # Only words of a similar length and the same (phonetic) initial can be within
         # the cutoff in practice; searching that bucket keeps this well under a millisecond.
         bucket = self._typo_buckets.get(_initial(word))
@@ -452,7 +456,7 @@ class Taxonomy:
         # Two letters swapped ("desing"), the commonest slip of the fingers: the Indel
         # distance counts it twice (0.83 for six letters, under the cutoff), the optimal
         # string alignment distance once.
-        for candidate in self.swapped(word):
+        for candidate in self.swapped(word) if swaps else ():
             strength = 0.9 * (1 - 1 / size)
             for key in self._vocab_keys[candidate]:
                 slot.offer(key, strength, f"letters swapped in '{word}' → '{candidate}'")

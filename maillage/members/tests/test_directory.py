@@ -142,16 +142,21 @@ def test_it_finds_a_member_by_searching_in_french_with_a_typo_and_says_why(login
     assert f"Compétence : {graphic.label_fr} (expert) — proche de « grafiste »" in card, card
 
 
-def test_it_finds_a_skill_typed_with_two_letters_swapped(login, personas):
+def test_it_offers_the_words_with_two_letters_swapped_back_when_nobody_matches(login, personas):
     from maillage.members.taxonomy import linker
 
     graphic = SkillConcept.objects.get(uri=linker.link("graphiste", limit=1)[0].concept.uri)
     lucie = person("Lucie", "Garnier", personas.quai)
     profile_of(lucie, headline="Indépendante", skills=[(graphic, SkillLevel.EXPERT)])
-    with translation.override("fr"):
-        response = login(personas.ines).get("/directory/", {"q": "desing"})
-    card = text_of(response.content.decode()).split("Lucie Garnier", 1)[1]
-    assert f"Pourquoi ce résultat : Compétence : {graphic.label_fr}" in card, card
+    client = login(personas.ines)
+    response = client.get("/directory/", {"q": "desing", "coffee": ""})
+    assert response.context["page"].count == 0
+    words, again = response.context["did_you_mean"]
+    assert words == "design" and "q=design" in again
+    assert "Lucie Garnier" in client.get(f"/directory/?{again}").content.decode()
+    # Nothing to mend, nothing offered; and a name is never changed behind one's back.
+    assert not client.get("/directory/", {"q": "zzzqqq"}).context["did_you_mean"]
+    assert response.context["query"].text == "desing"
 
 
 def test_it_keeps_the_query_count_flat_on_a_full_page(

@@ -98,17 +98,17 @@ def test_it_tolerates_typos(taxonomy):
     assert PHOTOGRAPHY in top_uris(taxonomy.link("fotographe"))
 
 
-def test_it_tolerates_two_letters_swapped(taxonomy):
-    """Indel counts a swap as two edits (0.83 for "desing", under the short-word cutoff)."""
-    assert GRAPHIC_DESIGN in top_uris(taxonomy.link("desing graphique"))
-    swapped = taxonomy.link("desing")
-    assert swapped and any("letters swapped in 'desing' → 'design'" in m.reason for m in swapped)
-    # Only true swaps: the same letters; and not in short words, which have many neighbours.
-    assert not any("letters swapped" in m.reason for m in taxonomy.link("desang"))
-    assert not any("letters swapped" in m.reason for m in taxonomy.link("rgh"))
-    # As one types, too, when nothing starts with the word (the autocomplete).
-    assert any("letters swapped in 'desing'" in m.reason for m in taxonomy.suggest("desing"))
+def test_it_suggests_past_two_letters_swapped_but_never_links_through_them(taxonomy):
+    """Indel counts a swap as two edits (0.83 for "desing", under the short-word cutoff). As one
+    types, a swap is tried when nothing starts with the word, and the person picks; linking
+    on its own never swaps, or real words would become others."""
+    swapped = taxonomy.suggest("desing")
+    assert any("letters swapped in 'desing' → 'design'" in m.reason for m in swapped)
     assert GRAPHIC_DESIGN in top_uris(taxonomy.suggest("grafiste"))
+    for word in ("desing", "relire", "romain", "salarie"):
+        assert not any("letters swapped" in m.reason for m in taxonomy.link(word)), word
+    assert taxonomy.swapped("romain") == ["romani"]  # why linking must not do it
+    assert taxonomy.swapped("design") == [] and taxonomy.swapped("rgh") == []
 
 
 def test_it_expands_abbreviations(taxonomy):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from maillage.members.selectors_directory import (
     DirectoryQuery,
+    did_you_mean,
     directory_search,
     directory_spaces,
 )
@@ -54,10 +55,23 @@ def directory(request: HttpRequest) -> HttpResponse:
         if request.htmx and not request.htmx.boosted
         else "members/directory/index.html"
     )
+    # Nobody found: perhaps two letters were swapped ("desing"); the person chooses.
+    mended = did_you_mean(page.query.text) if page.query.is_search and not page.count else ""
+    if mended:
+        again = QueryDict(mutable=True)
+        again.update({key: value for key, value in request.GET.items() if key != "page"})
+        again["q"] = mended
+        mended = (mended, again.urlencode())
     return render(
         request,
         template,
-        {"page": page, "query": page.query, "spaces": spaces, "kept": kept.urlencode()},
+        {
+            "page": page,
+            "query": page.query,
+            "spaces": spaces,
+            "kept": kept.urlencode(),
+            "did_you_mean": mended,
+        },
     )
 
 
