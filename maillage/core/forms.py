@@ -111,7 +111,7 @@ def _hhmm(text: str) -> str:
         text += ":00"
     hours, _, minutes = text.partition(":")
     minutes = minutes or "00"
-    if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
+    if not (hours.isdecimal() and minutes.isdecimal()) or int(hours) > 24 or int(minutes) > 59:
         return "??:??"
     if int(hours) == 24 and int(minutes):
         return "??:??"

@@ -156,15 +156,23 @@ def member_update(
 def member_leave(*, member: Member, on: dt.date | None = None) -> Member:
     """The member left the community (on a day up to today): they lose access to it, and
     their history stays (the ledger, the indicators count them until that day)."""
-    today = timezone.localdate()
+    member.left_on = member_leave_check(member=member, on=on)
+    member.save(update_fields=["left_on"])
+    return member
+
+
+def member_leave_check(*, member: Member, on: dt.date | None = None) -> dt.date:
+    """The day of a departure, checked: up to today (in the member's space), not before they
+    joined."""
+    from maillage.workspace.selectors import today_in
+
+    today = today_in(member.home_space)
     on = on or today
     if on > today:
         raise DomainError(_("Record a departure on the day it happens, not ahead."), field="on")
     if on < member.joined_on:
         raise DomainError(_("They cannot leave before they joined."), field="on")
-    member.left_on = on
-    member.save(update_fields=["left_on"])
-    return member
+    return on
 
 
 @transaction.atomic

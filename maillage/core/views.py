@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +39,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico where a page names no icon (a calendar file, a CSV)."""
     from django.templatetags.static import static
 
-    return HttpResponsePermanentRedirect(static("maillage/img/favicon.svg"))
+    return HttpResponseRedirect(static("maillage/img/favicon.svg"))  # not permanent: hashed
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -173,7 +174,12 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
         return redirect("staff_member_detail", member_id=member.pk)
     try:
         on = dt.date.fromisoformat(request.POST.get("on") or "") if request.POST.get("on") else None
-        services.member_leave(member=member, on=on)
+        with transaction.atomic():  # what they held first, while they are still a member
+            services.member_leave_check(member=member, on=on)
+            released = _release_commitments(
+                member, by=request.viewer.record_for(member.operator_id)
+            )
+            services.member_leave(member=member, on=on)
     except ValueError:
         messages.error(request, _("Give the day they left as a date."))
     except DomainError as exc:
@@ -181,10 +187,47 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(name)s is recorded as having left: they no longer have access.")
-            % {"name": member.user},
+            _(
+                "%(name)s is recorded as having left: they no longer have access. "
+                "Bookings to come cancelled: %(bookings)s; places at events given up: %(places)s."
+            )
+            % {"name": member.user, **released},
         )
     return redirect("staff_member_detail", member_id=member.pk)
+
+
+def _release_commitments(member, *, by) -> dict[str, int]:
+    """What a member who left still held: their bookings to come (not an event's room, which
+    the event's staff handle) and their places at events to come (the waiting list moves)."""
+    from django.utils import timezone
+
+    from maillage.events import services as events_services
+    from maillage.events.models import Event, EventStatus, Rsvp, RsvpStatus
+    from maillage.workspace import services as workspace_services
+    from maillage.workspace.models import Booking, BookingStatus
+
+    now = timezone.now()
+    events_rooms = Event.objects.filter(booking__isnull=False).values("booking_id")
+    bookings = Booking.objects.filter(
+        member=member, status=BookingStatus.CONFIRMED, starts_at__gt=now
+    ).exclude(pk__in=events_rooms)
+    count = 0
+    for booking in bookings:
+        workspace_services.booking_cancel(booking=booking, by=by, now=now)
+        count += 1
+    rsvps = Rsvp.objects.filter(
+        member=member,
+        status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.MAYBE),
+        event__status=EventStatus.PUBLISHED,
+        event__starts_at__gt=now,
+    ).select_related("event")
+    places = 0
+    for rsvp in rsvps:
+        events_services.event_rsvp(
+            event=rsvp.event, member=member, status=RsvpStatus.NOT_GOING, now=now
+        )
+        places += 1
+    return {"bookings": count, "places": places}
 
 
 @login_required

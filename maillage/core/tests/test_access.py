@@ -303,3 +303,46 @@ def test_staff_record_a_departure_and_a_return_within_their_rights(login, person
     for member in (personas.claire, personas.hugo):
         member.refresh_from_db()
         assert member.left_on is None
+
+
+def test_a_departure_gives_up_what_they_still_held(login, personas):
+    """Bookings to come are cancelled (the room is free again), places at events go to the
+    waiting list, and the private calendar links stop."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from maillage.events import services as events_services
+    from maillage.events.models import Event, Rsvp
+    from maillage.workspace import services as workspace_services
+    from maillage.workspace.models import Resource, ResourceKind
+
+    space = personas.filature
+    space.opening_hours = {
+        d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    }
+    space.save(update_fields=["opening_hours"])
+    room = Resource.objects.create(space=space, kind=ResourceKind.ROOM, name="Salle T", capacity=4)
+    day = timezone.localdate() + dt.timedelta(days=3)
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=space.tz)
+    booking = workspace_services.booking_create(
+        resource=room, member=personas.ines, starts_at=start, ends_at=start + dt.timedelta(hours=1)
+    )
+    event = events_services.event_propose(
+        proposer=personas.malik, operator=personas.ruche, space=space, title="Déjeuner",
+        kind="lunch", starts_at=start + dt.timedelta(hours=2),
+        ends_at=start + dt.timedelta(hours=3), capacity=1,
+    )  # fmt: skip
+    events_services.event_rsvp(event=event, member=personas.ines, status="going")
+    events_services.event_rsvp(event=event, member=personas.hugo, status="going")  # waits
+    feed = events_services.event_feed_get_or_create(owner=personas.ines)
+    url = reverse("event_feed", args=[feed.pk, events_services.event_feed_token(feed)])
+    assert login(personas.ines).get(url).status_code == 200
+    login(personas.malik).post(f"/staff/members/{personas.ines.pk}/leave/")
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert Rsvp.objects.get(event=event, member=personas.ines).status == "not_going"
+    assert Rsvp.objects.get(event=event, member=personas.hugo).status == "going"  # promoted
+    assert Event.objects.get(pk=event.pk).status == "published"
+    assert login(personas.hugo).get(url).status_code == 410  # the link stopped

@@ -101,6 +101,7 @@ def test_it_saves_space_hours_and_rejects_bad_ones_without_losing_anything(login
         ("25:00-26:00", "25:00-26:00"),
         ("08:00-12:00, 11:00-13:00", "(12:00"),
         ("24:30-24:45", "24:30-24:45"),
+        ("²:00-10:00", "²:00-10:00"),
     ]:
         errors = client.post(url, {**data, "hours_wed": text}).context["form"].errors
         assert list(errors) == ["hours_wed"] and words in errors["hours_wed"][0], (text, errors)
@@ -199,7 +200,7 @@ def test_the_navigation_speaks_the_viewers_language_whatever_was_written_before(
 
 def test_the_browsers_favicon_request_finds_the_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302  # the file's name changes with its content
     assert response["Location"].endswith("maillage/img/favicon.svg")
 
 

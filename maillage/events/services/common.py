@@ -51,17 +51,6 @@ def local_interval(
     """The instants of an event entered as a local day and wall-clock times; an end at or
     before the start means the next day (an evening that ends after midnight), for an event
     of at most `OVERNIGHT_MAX_HOURS`: "18:00 to 10:00" is a mistake, not a 16-hour party."""
-    if end <= start and (
-        dt.datetime.combine(day + dt.timedelta(days=1), end) - dt.datetime.combine(day, start)
-    ) > dt.timedelta(hours=OVERNIGHT_MAX_HOURS):
-        raise DomainError(
-            _(
-                "The event ends before it starts. An event may go on past midnight, for "
-                "%(hours)s hours at most: check the times."
-            )
-            % {"hours": OVERNIGHT_MAX_HOURS},
-            field="end",
-        )
     try:
         starts_at = rules.local_datetime(tz, day, start)
         end_day = day if end > start else day + dt.timedelta(days=1)
@@ -79,6 +68,18 @@ def local_interval(
                 "Choose a time outside 02:00–03:00."
             )
         raise DomainError(message % values, field="start") from None
+    # Real instants (in UTC: subtracting two datetimes of one zone ignores a change of clocks).
+    if end <= start and ends_at.astimezone(dt.UTC) - starts_at.astimezone(dt.UTC) > dt.timedelta(
+        hours=OVERNIGHT_MAX_HOURS
+    ):
+        raise DomainError(
+            _(
+                "The event ends before it starts. An event may go on past midnight, for "
+                "%(hours)s hours at most: check the times."
+            )
+            % {"hours": OVERNIGHT_MAX_HOURS},
+            field="end",
+        )
     return starts_at, ends_at
 
 

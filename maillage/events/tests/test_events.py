@@ -217,3 +217,20 @@ def test_it_frees_the_room_and_tells_everyone_when_an_event_is_cancelled(
     assert "Le formateur est malade" in mail.outbox[0].body
     with pytest.raises(DomainError, match="already cancelled"):
         services.event_cancel(event=event, by=personas.malik)
+
+
+def test_the_overnight_limit_counts_real_hours_across_a_change_of_clocks():
+    import zoneinfo
+
+    from maillage.events.services.common import local_interval
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    # The clocks go forward in the night of 28 to 29 March 2026: 20:00 to 08:30 is 11.5 hours.
+    start, end = local_interval(
+        tz=paris, day=dt.date(2026, 3, 28), start=dt.time(20), end=dt.time(8, 30)
+    )
+    assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(hours=11, minutes=30)
+    # They go back in the night of 24 to 25 October 2026: 20:00 to 08:00 is 13 hours.
+    with pytest.raises(DomainError) as refused:
+        local_interval(tz=paris, day=dt.date(2026, 10, 24), start=dt.time(20), end=dt.time(8))
+    assert refused.value.field == "end"

@@ -33,6 +33,12 @@ def event_feed(request: HttpRequest, feed_id: int, token: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     owner = feed.owner
+    if owner.left_on is not None:  # they left the community: its calendar is no longer theirs
+        return HttpResponse(
+            _("This calendar link no longer works: its owner has left the community."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     with translation.override(owner.user.language or None):
         if feed.space is None:
             answered = Q(

@@ -28,6 +28,12 @@ def calendar_feed(request: HttpRequest, feed_id: int, token: str) -> HttpRespons
             content_type="text/plain; charset=utf-8",
         )
     owner = feed.owner
+    if owner.left_on is not None:  # they left the community: its calendars are no longer theirs
+        return HttpResponse(
+            _("This calendar link no longer works: its owner has left the community."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     host = request.get_host().split(":")[0] or "maillage"
     with translation.override(owner.user.language or None):
         if feed.resource is None:
