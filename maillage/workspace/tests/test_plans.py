@@ -97,7 +97,7 @@ def test_it_shows_what_is_left_this_month(login, personas, ws, week):
     allowance = selectors.member_allowance(personas.ines, now=at(space, week[0], "12:00"))
     assert allowance.credits_used == 3 and allowance.credits_left == 1  # Résident: 4 credits
     page = login(personas.ines).get("/plan/").content.decode()
-    assert "What is left" in page and "Meeting-room credits" in page
+    assert "This month (used / included)" in page and "Meeting-room credits" in page
 
 
 def _month_of_use(personas, ws, week):
