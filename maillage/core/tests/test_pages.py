@@ -209,4 +209,4 @@ def test_the_login_page_sends_nobody_to_a_closed_sign_up(client):
 
     page = client.get(reverse("account_login"), headers={"accept-language": "en"}).content.decode()
     assert reverse("account_signup") not in page
-    assert "Accounts come with an invitation" in page
+    assert "accounts are opened by invitation" in page
