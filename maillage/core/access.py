@@ -257,6 +257,16 @@ def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> boo
     )
 
 
+def member_departure_allowed(viewer: Viewer, member: Member) -> bool:
+    """Recording that a member left (or came back): those who may change the record, as for
+    their role (a staff member's departure is an operator admin's call), never one's own."""
+    return (
+        member.user_id != getattr(viewer.user, "pk", None)
+        and (viewer.is_superuser or viewer.manages_space(member.home_space))
+        and member_role_change_allowed(viewer, member, member.role)
+    )
+
+
 def _last_admin(member: Member) -> bool:
     return (
         not Member.objects.active()

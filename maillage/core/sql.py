@@ -70,6 +70,11 @@ def join(model: type[models.Model], alias: str, on: str, *, outer: bool = False)
     return f"{kind} {table(model, alias)} ON {column(model, model._meta.pk.name, alias)} = {on}"
 
 
+def marks(n: int) -> str:
+    """`n` parameter marks, for an IN (…) written by hand."""
+    return ", ".join(["%s"] * n)
+
+
 def prep(model: type[models.Model], name: str, value: object) -> object:
     """`value` as a parameter for the column of `model`'s field `name`, prepared by the field
     as the ORM would (e.g. a datetime or a date for SQLite)."""

@@ -164,9 +164,7 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
     as their role is; and nobody records their own."""
     access.staff_record(request.viewer)
     member = access.member_for_viewer(request.viewer, member_id, "change")
-    if member.user_id == request.user.pk or not access.member_role_change_allowed(
-        request.viewer, member, member.role
-    ):
+    if not access.member_departure_allowed(request.viewer, member):
         raise PermissionDenied
     if request.POST.get("action") == "return":
         services.member_return(member=member)
@@ -199,8 +197,6 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
 def _release_commitments(member, *, by) -> dict[str, int]:
     """What a member who left still held: their bookings to come (not an event's room, which
     the event's staff handle) and their places at events to come (the waiting list moves)."""
-    from django.utils import timezone
-
     from maillage.events import services as events_services
     from maillage.events.models import Event, EventStatus, Rsvp, RsvpStatus
     from maillage.workspace import services as workspace_services
@@ -208,26 +204,26 @@ def _release_commitments(member, *, by) -> dict[str, int]:
 
     now = timezone.now()
     events_rooms = Event.objects.filter(booking__isnull=False).values("booking_id")
-    bookings = Booking.objects.filter(
-        member=member, status=BookingStatus.CONFIRMED, starts_at__gt=now
-    ).exclude(pk__in=events_rooms)
-    count = 0
+    bookings = list(
+        Booking.objects.filter(
+            member=member, status=BookingStatus.CONFIRMED, starts_at__gt=now
+        ).exclude(pk__in=events_rooms)
+    )
     for booking in bookings:
         workspace_services.booking_cancel(booking=booking, by=by, now=now)
-        count += 1
-    rsvps = Rsvp.objects.filter(
-        member=member,
-        status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.MAYBE),
-        event__status=EventStatus.PUBLISHED,
-        event__starts_at__gt=now,
-    ).select_related("event")
-    places = 0
+    rsvps = list(
+        Rsvp.objects.filter(
+            member=member,
+            status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.MAYBE),
+            event__status=EventStatus.PUBLISHED,
+            event__starts_at__gt=now,
+        ).select_related("event")
+    )
     for rsvp in rsvps:
         events_services.event_rsvp(
             event=rsvp.event, member=member, status=RsvpStatus.NOT_GOING, now=now
         )
-        places += 1
-    return {"bookings": count, "places": places}
+    return {"bookings": len(bookings), "places": len(rsvps)}
 
 
 @login_required
@@ -270,10 +266,8 @@ def staff_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         {
             "member": member,
             "can_change": can_change,
-            "may_record_leaving": can_change
-            and member.user_id != request.user.pk
-            and access.member_role_change_allowed(request.viewer, member, member.role),
-            "today": timezone.localdate(),
+            "may_record_leaving": access.member_departure_allowed(request.viewer, member),
+            "today": workspace_selectors.today_in(member.home_space),  # the departure's limit
             # Only the roles this viewer may give (a manager: member or guest), and the
             # member's own, so that the menu shows where they stand.
             "roles": [

@@ -62,6 +62,21 @@ def upcoming_for_viewer(
     return events.select_related("space", "room").order_by("starts_at", "pk")
 
 
+def waiting_ahead(rsvp: Rsvp) -> int:
+    """How many people are before this answer on its event's waiting list: places go to the
+    list in that order (`services.rsvps.promote`)."""
+    if rsvp.waitlisted_at is None:
+        return 0
+    return (
+        Rsvp.objects.filter(event_id=rsvp.event_id, status=RsvpStatus.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=rsvp.waitlisted_at)
+            | Q(waitlisted_at=rsvp.waitlisted_at, pk__lt=rsvp.pk)
+        )
+        .count()
+    )
+
+
 def answers_of(member: Member | None, events) -> dict[int, Rsvp]:
     if member is None:
         return {}
@@ -508,10 +523,9 @@ _SHOWN_PARTS = ((Event, "e"), (Space, "s", "e", "space"), (Resource, "r", "e", "
 @functools.cache
 def _shown_sql(vendor: str, count: int) -> str:
     col = sql.column
-    marks = ", ".join(["%s"] * count)
     return (
         f"SELECT {sql.columns(_SHOWN_PARTS)} {sql.source(_SHOWN_PARTS)} "
-        f"WHERE {col(Event, 'id', 'e')} IN ({marks}) AND {col(Event, 'status', 'e')} = %s "
+        f"WHERE {col(Event, 'id', 'e')} IN ({sql.marks(count)}) AND {col(Event, 'status', 'e')} = %s "
         f"AND {col(Event, 'starts_at', 'e')} > %s"
     )
 

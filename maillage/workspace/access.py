@@ -19,7 +19,7 @@ from django.http import Http404
 
 from maillage.core import access
 from maillage.core.access import Action, Viewer
-from maillage.core.models import Member, Role, Space
+from maillage.core.models import Member, Space
 from maillage.members.models import Company
 from maillage.workspace.models import (
     Booking,
@@ -242,13 +242,18 @@ def member_for_membership(viewer: Viewer, operator_id: int, member_id: int) -> M
     return member
 
 
+def may_see_companies_usage(viewer: Viewer, operator_id: int) -> bool:
+    """Companies' usage is the operator admins' business: a company's lines name members of
+    every space, which a space manager may not all see."""
+    return viewer.is_superuser or viewer.is_admin_of(operator_id)
+
+
 def company_for_statement(viewer: Viewer, operator_id: int, company_id: int) -> Company:
-    """A company's usage statement: the admins of its operator (its lines name members of
-    every space, which a space manager may not all see)."""
+    """A company's usage statement: the admins of its operator (`may_see_companies_usage`)."""
     record = record_for_operator(viewer, operator_id)
     if not record.is_staff:
         raise PermissionDenied
-    if record.role != Role.ADMIN and not viewer.is_superuser:
+    if not may_see_companies_usage(viewer, operator_id):
         raise Http404
     company = Company.objects.filter(operator_id=operator_id, pk=company_id).first()
     if company is None:

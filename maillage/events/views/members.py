@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,20 +95,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         return render(request, "events/event_public.html", context)
     if context["is_past"] and record is not None:
         context["feedback_blocked"] = services.feedback_allowed(event, record, now)
-    if (
-        answer is not None
-        and answer.status == RsvpStatus.WAITLISTED
-        and answer.waitlisted_at is not None
-    ):
-        # Places go to the waiting list in order (services.rsvps): say where this one stands.
-        context["waiting_ahead"] = (
-            Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED)
-            .filter(
-                Q(waitlisted_at__lt=answer.waitlisted_at)
-                | Q(waitlisted_at=answer.waitlisted_at, pk__lt=answer.pk)
-            )
-            .count()
-        )
+    if answer is not None and answer.status == RsvpStatus.WAITLISTED:
+        context["waiting_ahead"] = selectors.waiting_ahead(answer)
     return render(request, "events/event_detail.html", context)
 
 

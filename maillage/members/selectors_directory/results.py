@@ -162,10 +162,6 @@ def _concept_row(row: Sequence) -> ConceptInfo:
     return _concept((row[0], row[1], row[2], alt))
 
 
-def _marks(n: int) -> str:
-    return ", ".join(["%s"] * n)
-
-
 def _concept_columns(alias: str) -> str:
     return ", ".join(sql.column(SkillConcept, name, alias) for name in _CONCEPT_COLUMNS)
 
@@ -177,7 +173,7 @@ def _skills_sql(vendor: str, n: int) -> str:
         f"SELECT {col(ProfileSkill, 'profile', 'ps')}, {col(ProfileSkill, 'level', 'ps')}, "  # noqa: S608
         f"{_concept_columns('c')} FROM {sql.table(ProfileSkill, 'ps')} "
         f"{sql.join(SkillConcept, 'c', col(ProfileSkill, 'concept', 'ps'))} "
-        f"WHERE {col(ProfileSkill, 'profile', 'ps')} IN ({_marks(n)}) "
+        f"WHERE {col(ProfileSkill, 'profile', 'ps')} IN ({sql.marks(n)}) "
         f"ORDER BY {col(ProfileSkill, 'level', 'ps')} DESC, {col(ProfileSkill, 'id', 'ps')}"
     )
 
@@ -188,7 +184,7 @@ def _items_sql(vendor: str, model: type, live: str, n: int) -> str:
     return (
         f"SELECT {col(model, 'id', 'x')}, {col(model, 'profile', 'x')}, "  # noqa: S608
         f"{col(model, 'title', 'x')}, {col(model, 'description', 'x')} "
-        f"FROM {sql.table(model, 'x')} WHERE {col(model, 'profile', 'x')} IN ({_marks(n)}) "
+        f"FROM {sql.table(model, 'x')} WHERE {col(model, 'profile', 'x')} IN ({sql.marks(n)}) "
         f"AND {col(model, live, 'x')} = %s "
         f"ORDER BY {col(model, 'created_at', 'x')} DESC, {col(model, 'id', 'x')} DESC"
     )
@@ -202,7 +198,7 @@ def _links_sql(vendor: str, model: type, n: int) -> str:
         f"SELECT {col(through, item, 't')}, {_concept_columns('c')} "  # noqa: S608
         f"FROM {sql.table(through, 't')} "
         f"{sql.join(SkillConcept, 'c', col(through, 'skillconcept', 't'))} "
-        f"WHERE {col(through, item, 't')} IN ({_marks(n)})"
+        f"WHERE {col(through, item, 't')} IN ({sql.marks(n)})"
     )
 
 
@@ -213,7 +209,7 @@ def _interests_sql(vendor: str, n: int) -> str:
         f"SELECT {col(through, 'profile', 't')}, {col(Interest, 'label_fr', 'i')}, "  # noqa: S608
         f"{col(Interest, 'label_en', 'i')} FROM {sql.table(through, 't')} "
         f"{sql.join(Interest, 'i', col(through, 'interest', 't'))} "
-        f"WHERE {col(through, 'profile', 't')} IN ({_marks(n)})"
+        f"WHERE {col(through, 'profile', 't')} IN ({sql.marks(n)})"
     )
 
 

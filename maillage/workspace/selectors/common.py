@@ -12,6 +12,11 @@ from maillage.workspace import rules
 QUARTER = rules.SLOT_MINUTES
 
 
+# The days the calendars and statements move between: a date typed far outside (9999-12-31)
+# would overflow the week or month around it; pages read it as today instead.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
+
+
 def today_in(space: Space, now: dt.datetime | None = None) -> dt.date:
     return rules.utc(now or timezone.now()).astimezone(space.tz).date()
 

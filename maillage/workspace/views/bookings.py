@@ -18,15 +18,11 @@ from maillage.core.models import Member
 from maillage.workspace import access, rules, selectors, services
 from maillage.workspace.forms import BookingForm, FindForm, parse_hhmm
 from maillage.workspace.models import CalendarFeed, ResourceKind
+from maillage.workspace.selectors.common import FIRST_DAY, LAST_DAY
 from maillage.workspace.views.daygrid import day_grid
 from maillage.workspace.views.timeline import hours_html
 
 KINDS = [(k, label) for k, label in ResourceKind.choices if k != ResourceKind.FIXED_DESK]
-
-
-# The days the calendars move between: a date typed far outside (9999-12-31) would overflow
-# the week around it; it is read as today instead, like any date that does not parse.
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
@@ -34,7 +30,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
         day = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
-    return day if FIRST_DAY <= day <= LAST_DAY else default
+    return day if FIRST_DAY <= day <= LAST_DAY else default  # see selectors.common
 
 
 def _int(value: str | None) -> int | None:

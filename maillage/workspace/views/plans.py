@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from maillage.core import access as core_access
 from maillage.core.errors import DomainError
-from maillage.core.models import Member, Role
+from maillage.core.models import Member
 from maillage.members.models import Company
 from maillage.workspace import access, selectors, services
 from maillage.workspace.forms import MembershipForm, PauseForm, PlanForm
 from maillage.workspace.models import Membership, Plan
+from maillage.workspace.selectors.common import FIRST_DAY, LAST_DAY
 
 
 def _month(value: str | None, default: dt.date) -> dt.date:
@@ -33,7 +34,7 @@ def _month(value: str | None, default: dt.date) -> dt.date:
         first = dt.date(year, month, 1)
     except ValueError:
         return default.replace(day=1)
-    return first if 2000 <= year <= 2199 else default.replace(day=1)
+    return first if FIRST_DAY <= first <= LAST_DAY else default.replace(day=1)
 
 
 def _months_around(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -274,13 +275,12 @@ def staff_usage(request: HttpRequest) -> HttpResponse:
     record = core_access.staff_record(request.viewer)
     tz = record.home_space.tz
     month = _month(request.GET.get("month"), selectors.today_in(record.home_space))
-    # A space manager sees the members of the spaces they run (the member records' rule);
-    # companies, billed across the operator's spaces, are the operator admins' business.
+    # A space manager sees the members of the spaces they run (the member records' rule).
     members = core_access.members_for_viewer(request.viewer, record.operator_id)
     rows = selectors.operator_usage(record.operator_id, month, tz, members=members)
     companies = (
         selectors.operator_companies_usage(record.operator_id, month, tz)
-        if record.role == Role.ADMIN or request.viewer.is_superuser
+        if access.may_see_companies_usage(request.viewer, record.operator_id)
         else []
     )
     if request.GET.get("format") == "csv":
