@@ -19,7 +19,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from maillage.events.models import Event, EventStatus
+from maillage.events.models import Event, EventStatus, RsvpStatus
 
 CANCELLED_DAYS = 30
 PAST_DAYS = 90
@@ -109,6 +109,25 @@ def event_url(event: Event) -> str:
     return settings.SITE_URL + reverse("event_detail", args=[event.pk])
 
 
-def event_ics(event: Event) -> bytes:
-    """One event as a file (the email attachment, the "add to my calendar" link)."""
-    return calendar_bytes(name=event.title, events=[event], url_for=event_url)
+def unsure_word(status: str) -> str | None:
+    """The word before the title of an event someone's seat is not sure at (in the language
+    active), or None: a place on the waiting list, or a "maybe"."""
+    from django.utils.translation import gettext
+
+    if status == RsvpStatus.WAITLISTED:
+        return gettext("Waiting list")
+    if status == RsvpStatus.MAYBE:
+        return gettext("Maybe")
+    return None
+
+
+def event_ics(event: Event, *, status: str = RsvpStatus.GOING) -> bytes:
+    """One event as a file (the email attachment, the "add to my calendar" link), as the
+    person's answer stands (`status`): TENTATIVE for a place not sure."""
+    word = unsure_word(status)
+    return calendar_bytes(
+        name=event.title,
+        events=[event],
+        url_for=event_url,
+        waiting={event.pk: word} if word else None,
+    )

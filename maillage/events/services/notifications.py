@@ -113,7 +113,11 @@ def _send(rsvp: Rsvp, event: Event, template: str, subject: str, *, ics: bool) -
         else None,
     )
     if ics:
-        message.attach("event.ics", ical.event_ics(event), "text/calendar; method=PUBLISH")
+        message.attach(
+            "event.ics",
+            ical.event_ics(event, status=rsvp.status),
+            "text/calendar; method=PUBLISH",
+        )
     message.send()
 
 

@@ -180,6 +180,29 @@ def test_it_tells_attendees_of_a_change_and_of_a_cancellation(
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_change_tells_the_waiting_list_without_promising_them_a_place(
+    personas, lunch, emails, language
+):
+    """The event of a change email goes into calendars as the person's place stands: a place
+    on the waiting list is TENTATIVE, with the words before the title (not CONFIRMED)."""
+    speak(personas.hugo, language)
+    emails(services.event_rsvp, event=lunch, member=personas.ines, status="going")
+    emails(services.event_rsvp, event=lunch, member=personas.hugo, status="going")  # waits
+    _, sent = emails(
+        services.event_update, event=lunch, by=personas.malik,
+        starts_at=lunch.starts_at + dt.timedelta(hours=1),
+        ends_at=lunch.ends_at + dt.timedelta(hours=1),
+    )  # fmt: skip
+    by_address = {message.to[0]: attachment(message) for message in sent}
+    going, waiting = by_address[personas.ines.user.email], by_address[personas.hugo.user.email]
+    assert str(going["STATUS"]) == "CONFIRMED"
+    assert str(going["SUMMARY"]) == "Déjeuner des coworkers"
+    assert str(waiting["STATUS"]) == "TENTATIVE"
+    word = {"en": "Waiting list", "fr": "Liste d’attente"}[language]
+    assert plain(str(waiting["SUMMARY"])) == f"({word}) Déjeuner des coworkers"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
 def test_it_asks_a_visitor_to_confirm_by_email_then_confirms(
     client, personas, make_event, emails, language
 ):

@@ -47,10 +47,11 @@ def event_feed(request: HttpRequest, feed_id: int, token: str) -> HttpResponse:
             )
             events = Event.objects.filter(answered | Q(hosts=owner)).distinct()
             name = _("My events — %(operator)s") % {"operator": owner.operator.name}
-            words = {RsvpStatus.WAITLISTED: _("Waiting list"), RsvpStatus.MAYBE: _("Maybe")}
             waiting = {
-                event_id: words[status]
-                for event_id, status in owner.rsvps.filter(status__in=list(words))
+                event_id: ical.unsure_word(status)
+                for event_id, status in owner.rsvps.filter(
+                    status__in=(RsvpStatus.WAITLISTED, RsvpStatus.MAYBE)
+                )
                 .exclude(event__hosts=owner)
                 .values_list("event_id", "status")
             }
