@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from maillage.core import collation
+
         connection_created.connect(tune_planner, dispatch_uid="maillage-tune-planner")
+        connection_created.connect(collation.register, dispatch_uid="maillage-collation")
 
 
 def tune_planner(sender, connection, **kwargs) -> None:

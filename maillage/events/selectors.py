@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from maillage.core import sql
 from maillage.core.access import Viewer
+from maillage.core.collation import name_key
 from maillage.core.models import Member, Space
 from maillage.events import ranking
 from maillage.events.access import visible_q
@@ -150,7 +151,7 @@ def attendance_sheet(event: Event) -> dict:
         .select_related("member__user", "member__home_space")
     )
     order = {RsvpStatus.GOING: 0, RsvpStatus.WAITLISTED: 1, RsvpStatus.MAYBE: 2}
-    rsvps.sort(key=lambda r: (order.get(r.status, 3), r.display_name.lower()))
+    rsvps.sort(key=lambda r: (order.get(r.status, 3), name_key(r.display_name)))
     rates = member_no_show_rates([r.member_id for r in rsvps if r.member_id])
     for r in rsvps:
         r.no_show_rate = rates.get(r.member_id)

@@ -22,6 +22,7 @@ from maillage.core.access import (
     spaces_managed_by,
     staff_record,
 )
+from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
 from maillage.core.forms import parse_id
 from maillage.core.models import Member, Space
@@ -554,7 +555,7 @@ def staff_introduction_new(request: HttpRequest) -> HttpResponse:
         .active()
         .filter(home_space__in=spaces)
         .select_related("user")
-        .order_by("user__full_name", "pk")
+        .order_by(by_name("user__full_name"), "pk")
     )  # a plain select: fine for a few hundred members; thousands would need a search box
     # ?a=…&b=…: the people to introduce, when these staff may introduce them (one query).
     wanted = {name: parse_id(request.GET.get(name)) for name in ("a", "b")}

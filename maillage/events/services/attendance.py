@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from maillage.core.collation import name_key
 from maillage.core.errors import DomainError
 from maillage.core.models import ActivityKind, Member
 from maillage.core.services import activity_record
@@ -168,7 +169,7 @@ def attendees(event: Event) -> list[Member]:
     people = {r.member_id: r.member for r in rsvps.select_related("member__user")}
     for host in hosts:
         people.setdefault(host.pk, host)
-    return sorted(people.values(), key=lambda m: m.user.get_full_name().lower())
+    return sorted(people.values(), key=lambda m: name_key(m.user.get_full_name()))
 
 
 def feedback_allowed(event: Event, member: Member, now: dt.datetime) -> str | None:

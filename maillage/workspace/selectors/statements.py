@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from maillage.core.collation import name_key
 from maillage.core.models import Member
 from maillage.workspace import rules
 from maillage.workspace.allowances import Allowance, allowance_for
@@ -240,7 +241,7 @@ def operator_usage(
     rows = [
         UsageRow(members_by_pk[pk], **values) for pk, values in usage.items() if pk in members_by_pk
     ]
-    rows.sort(key=lambda r: r.member.user.get_full_name().lower())
+    rows.sort(key=lambda r: name_key(r.member.user.get_full_name()))
     return rows
 
 

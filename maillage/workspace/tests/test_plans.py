@@ -154,6 +154,21 @@ def test_it_lists_the_operators_usage_and_downloads_it(login, personas, ws, week
     assert ines[3:9] == ["3", "0", "6.00", "2.00", "3", "25.00"]
 
 
+def test_a_french_reader_gets_the_csv_her_spreadsheet_reads(login, personas, ws, week):
+    """French spreadsheets split on ";" and read "25,00" (the "," is their decimal mark)."""
+    _month_of_use(personas, ws, week)
+    personas.claire.user.language = "fr"
+    personas.claire.user.save(update_fields=["language"])
+    response = login(personas.claire).get(f"/staff/usage/?month={week[0]:%Y-%m}&format=csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffmembre;e-mail;") or text.startswith("\ufeffmembre;")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    ines = next(row for row in rows[1:] if row[0] == "Ines Moreau")
+    assert ines[3:9] == ["3", "0", "6,00", "2,00", "3", "25,00"]
+    statement = login(personas.ines).get(f"/plan/statement/{week[0]:%Y-%m}/?format=csv")
+    assert b";" not in statement.content.split(b"\r\n")[0]  # Ines reads English
+
+
 def test_a_space_manager_sees_the_usage_of_her_spaces_members_only(login, personas, ws, week):
     _month_of_use(personas, ws, week)
     quai = personas.quai  # Hugo's home: not Malik's

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
 from maillage.core.models import Member
 from maillage.workspace import access, rules, selectors, services
@@ -157,7 +158,7 @@ def _booking_form(request: HttpRequest, record, data=None, initial=None) -> Book
             Member.objects.active()
             .filter(operator_id=record.operator_id)
             .select_related("user")
-            .order_by("user__full_name")
+            .order_by(by_name("user__full_name"), "pk")
         )
     companies = access.companies_for_booking(request.viewer, record, record)
     return BookingForm(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import access as core_access
+from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
 from maillage.core.models import Member
 from maillage.workspace import access, selectors, services
@@ -37,7 +38,7 @@ def _members(record):
         Member.objects.active()
         .filter(operator_id=record.operator_id)
         .select_related("user")
-        .order_by("user__full_name")
+        .order_by(by_name("user__full_name"), "pk")
     )
 
 

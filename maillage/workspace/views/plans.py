@@ -14,9 +14,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.core import access as core_access
+from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
 from maillage.core.models import Member
 from maillage.members.models import Company
@@ -50,11 +52,24 @@ def _last_months(month: dt.date, n: int) -> list[dt.date]:
     return months
 
 
+def _french() -> bool:
+    return (get_language() or "").startswith("fr")
+
+
+def _csv_number(value, places: int | None = 2) -> str:
+    """A number as the reader's spreadsheet reads it: "12,50" in French, "12.50" in English
+    (a French Excel takes "12.50" for text, or a date)."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:f}"
+    return text.replace(".", ",") if _french() else text
+
+
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """A CSV file for a spreadsheet: UTF-8 with a BOM (so accents survive), and in French the
+    ";" that French spreadsheets split on (their "," is the decimal mark)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
-    writer = csv.writer(response)
+    writer = csv.writer(response, delimiter=";" if _french() else ",")
     writer.writerow(header)
     writer.writerows(rows)
     return response
@@ -73,8 +88,10 @@ def _statement_csv(statement: selectors.Statement, filename: str) -> HttpRespons
             kinds.get(line.kind, line.kind),
             line.detail,
             line.quantity,
-            f"{line.included:f}" if isinstance(line.included, Decimal) else line.included,
-            "" if line.billable is None else f"{line.billable:.2f}",
+            _csv_number(line.included, None)
+            if isinstance(line.included, Decimal)
+            else line.included,
+            "" if line.billable is None else _csv_number(line.billable),
         ]
         for line in statement.lines
     ]
@@ -181,7 +198,7 @@ def staff_plan_memberships(request: HttpRequest) -> HttpResponse:
         Member.objects.active()
         .filter(operator_id=record.operator_id, home_space__in=spaces)
         .select_related("user", "home_space")
-        .order_by("user__full_name")
+        .order_by(by_name("user__full_name"), "pk")
     )
     plans = access.plans_for_viewer(request.viewer, record.operator_id).filter(is_active=True)
     companies = Company.objects.filter(operator_id=record.operator_id)
@@ -219,7 +236,7 @@ def staff_plan_memberships(request: HttpRequest) -> HttpResponse:
         Membership.objects.filter(member__in=members)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .select_related("member__user", "member__home_space", "plan", "company")
-        .order_by("member__user__full_name", "-starts_on")
+        .order_by(by_name("member__user__full_name"), "-starts_on")
     )
     if query:
         memberships = memberships.filter(member__user__full_name__icontains=query)
@@ -294,8 +311,8 @@ def staff_usage(request: HttpRequest) -> HttpResponse:
             [
                 [
                     r.member.user.get_full_name(), r.member.user.email, r.member.home_space.name,
-                    r.days, r.days_billable, f"{r.credits:.2f}", f"{r.credits_billable:.2f}",
-                    r.guests, f"{r.amount:.2f}",
+                    r.days, r.days_billable, _csv_number(r.credits),
+                    _csv_number(r.credits_billable), r.guests, _csv_number(r.amount),
                 ]
                 for r in rows
             ],
