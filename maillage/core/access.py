@@ -242,7 +242,10 @@ def member_for_viewer(viewer: Viewer, member_id: int, action: Action = "read") -
 def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> bool:
     """Only admins grant or take away staff roles; managers move members and guests between
     those two roles, and never touch a staff record (an admin's, another manager's, their
-    own). Nobody changes their own role, and an operator keeps at least one admin."""
+    own). Nobody changes their own role, and an operator keeps at least one admin. The record
+    of someone who deleted their account is history: it changes no more."""
+    if member.user.erased_at is not None:
+        return False
     if member.user_id == getattr(viewer.user, "pk", None) and role != member.role:
         return False
     if member.role == Role.ADMIN and role != Role.ADMIN and _last_admin(member):

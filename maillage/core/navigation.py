@@ -155,6 +155,8 @@ def _nav_html(viewer, current_url_name: str | None, account_staff: bool) -> dict
          "active": False},
         {"url": reverse("account_change_password"), "icon": "key",
          "label": gettext("Change password"), "active": False},
+        {"url": reverse("my_data"), "icon": "user", "label": gettext("My data"),
+         "active": False},
     ]  # fmt: skip
     if account_staff:
         account.append(

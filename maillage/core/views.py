@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import access, selectors, services
+from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
 from maillage.core.forms import SpaceForm
 from maillage.core.middleware import CURRENT_OPERATOR_SESSION_KEY
@@ -27,6 +27,7 @@ from maillage.exchange import selectors as exchange_selectors
 from maillage.insights import selectors as insights_selectors
 from maillage.insights import services as insights_services
 from maillage.matching import selectors as matching_selectors
+from maillage.members.services.privacy import commitments_release
 from maillage.workspace import selectors as workspace_selectors
 
 
@@ -140,7 +141,9 @@ def staff_members(request: HttpRequest) -> HttpResponse:
         members = members.filter(left_on__isnull=False)
     else:
         members = members.filter(left_on__isnull=True)
-    members = members.select_related("user", "home_space").order_by("user__full_name", "pk")
+    members = members.select_related("user", "home_space").order_by(
+        by_name("user__full_name"), "pk"
+    )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     template = "core/partials/member_rows.html" if request.htmx else "core/staff_members.html"
     return render(
@@ -174,9 +177,7 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
         on = dt.date.fromisoformat(request.POST.get("on") or "") if request.POST.get("on") else None
         with transaction.atomic():  # what they held first, while they are still a member
             services.member_leave_check(member=member, on=on)
-            released = _release_commitments(
-                member, by=request.viewer.record_for(member.operator_id)
-            )
+            released = commitments_release(member, by=request.viewer.record_for(member.operator_id))
             services.member_leave(member=member, on=on)
     except ValueError:
         messages.error(request, _("Give the day they left as a date."))
@@ -192,38 +193,6 @@ def staff_member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
             % {"name": member.user, **released},
         )
     return redirect("staff_member_detail", member_id=member.pk)
-
-
-def _release_commitments(member, *, by) -> dict[str, int]:
-    """What a member who left still held: their bookings to come (not an event's room, which
-    the event's staff handle) and their places at events to come (the waiting list moves)."""
-    from maillage.events import services as events_services
-    from maillage.events.models import Event, EventStatus, Rsvp, RsvpStatus
-    from maillage.workspace import services as workspace_services
-    from maillage.workspace.models import Booking, BookingStatus
-
-    now = timezone.now()
-    events_rooms = Event.objects.filter(booking__isnull=False).values("booking_id")
-    bookings = list(
-        Booking.objects.filter(
-            member=member, status=BookingStatus.CONFIRMED, starts_at__gt=now
-        ).exclude(pk__in=events_rooms)
-    )
-    for booking in bookings:
-        workspace_services.booking_cancel(booking=booking, by=by, now=now)
-    rsvps = list(
-        Rsvp.objects.filter(
-            member=member,
-            status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.MAYBE),
-            event__status=EventStatus.PUBLISHED,
-            event__starts_at__gt=now,
-        ).select_related("event")
-    )
-    for rsvp in rsvps:
-        events_services.event_rsvp(
-            event=rsvp.event, member=member, status=RsvpStatus.NOT_GOING, now=now
-        )
-    return {"bookings": len(bookings), "places": len(rsvps)}
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from maillage.core import sql
+from maillage.core.collation import by_name
 from maillage.core.models import Member, Operator, Space
 from maillage.insights import charts
 from maillage.insights import engagement as eng
@@ -55,6 +56,7 @@ PREVIEW_FIELDS = (
     "trend",
     "member__user__full_name",
     "member__user__email",
+    "member__user__erased_at",
     "home_space__name",
 )
 
@@ -369,7 +371,7 @@ def segment_members(
     if without_event:
         snapshots = snapshots.filter(last_event_on__isnull=True)
     return snapshots.select_related("member__user", "home_space").order_by(
-        "member__user__full_name", "member_id"
+        by_name("member__user__full_name"), "member_id"
     )
 
 

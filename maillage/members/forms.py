@@ -34,6 +34,31 @@ class InvitationForm(forms.Form):
             self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
 
 
+class AccountEraseForm(forms.Form):
+    """Deleting one's account: their password again, and a box saying they understand."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account, my profile and my messages will be deleted, "
+                "and that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
 class PreferencesForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     # Each language in its own name ("Français", "English"), as people look for it.

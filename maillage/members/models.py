@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Platform administrators only; operator staff are set on their member record."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person deleted their account: their name and address are gone, the row
+    # stays so that the community's history (bookings, attendance, the ledger) still adds up.
+    erased_at = models.DateTimeField(_("account deleted on"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -55,12 +58,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Former member"))
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.erased_at is not None:
+            return self.get_full_name()
         return (self.full_name or self.email).split(" ")[0]
 
 

@@ -218,7 +218,7 @@ PROFILE_FIELDS = (
     "member_id", "headline", "bio", "photo", "company_id", "listed", "availability_note",
     *(f"visibility_{s}" for s in Profile.SECTIONS),
     "member__user_id", "member__operator_id", "member__home_space_id", "member__role",
-    "member__user__full_name", "member__user__email",
+    "member__user__full_name", "member__user__email", "member__user__erased_at",
     "member__home_space__name", "member__home_space__operator_id",
     "company__name",
 )  # fmt: skip

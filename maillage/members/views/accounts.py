@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +22,9 @@ from maillage.core.errors import DomainError
 from maillage.core.models import Role
 from maillage.members import services
 from maillage.members.adapter import INVITATION_SESSION_KEY
-from maillage.members.forms import InvitationForm, PreferencesForm
+from maillage.members.forms import AccountEraseForm, InvitationForm, PreferencesForm
 from maillage.members.models import Invitation
+from maillage.members.services import privacy
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -151,6 +157,56 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "members/preferences.html", {"form": form})
 
 
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What Maillage keeps about me: a copy to download, and deleting my account."""
+    user = request.user
+    form = AccountEraseForm(request.POST if request.method == "POST" else None, user=user)
+    blocked = None
+    try:
+        privacy.account_erase_check(user)
+    except DomainError as exc:
+        blocked = exc.message
+    if request.method == "POST" and blocked is None and form.is_valid():
+        try:
+            privacy.account_erase(user=user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            language = user.language
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Goodbye, and thank you."))
+            response = redirect("home")
+            # the goodbye page in the language they used, not the browser's
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )  # fmt: skip
+            return response
+    return render(
+        request,
+        "members/my_data.html",
+        {"form": form, "blocked": blocked, "records": request.viewer.records},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """A copy of everything Maillage keeps about me, as a JSON file (RGPD, art. 15 and 20)."""
+    data = privacy.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False),
+        content_type="application/json; charset=utf-8",
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="maillage-my-data-{day}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 urlpatterns = [
     path("staff/invitations/", staff_invitations, name="staff_invitations"),
     path(
@@ -165,4 +221,6 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
     path("me/preferences/", preferences, name="preferences"),
+    path("me/data/", my_data, name="my_data"),
+    path("me/data/export/", my_data_export, name="my_data_export"),
 ]
