@@ -26,6 +26,7 @@ urlpatterns = [
     path("checkout/", checkins.checkout, name="checkout"),
     path("checkin/<int:space_id>/<str:token>/", checkins.checkin_qr, name="checkin_qr"),
     path("guests/new/", checkins.guest_new, name="guest_new"),
+    path("guests/<int:guest_id>/cancel/", checkins.guest_cancel, name="guest_cancel"),
     # plans
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/statement/<str:month>/", plans.my_statement, name="my_statement"),

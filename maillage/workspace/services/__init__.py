@@ -20,6 +20,7 @@ from maillage.workspace.services.checkins import (
     checkin_token,
     checkin_token_check,
     guest_arrive,
+    guest_cancel,
     guest_register,
 )
 from maillage.workspace.services.feeds import (
@@ -66,6 +67,7 @@ __all__ = [
     "feed_token",
     "feed_token_matches",
     "guest_arrive",
+    "guest_cancel",
     "guest_register",
     "membership_end",
     "membership_pause",

@@ -298,6 +298,46 @@ def guest_register(
 
 
 @transaction.atomic
+def guest_cancel(*, guest: Guest, by: Member, now: dt.datetime | None = None) -> None:
+    """A guest who will not come: their host (or the front desk) takes them off the list, up
+    to the day itself while they have not arrived. A guest day they used goes back to the
+    host's plan, to the first guest billed in that period if there is one."""
+    now = now or timezone.now()
+    guest = Guest.objects.select_for_update().select_related("space", "host").get(pk=guest.pk)
+    desk = by.is_staff and by.operator_id == guest.space.operator_id
+    if not desk and guest.host_id != by.pk:
+        raise DomainError(_("Only their host or the front desk can cancel this guest."))
+    if guest.arrived_at is not None:
+        raise DomainError(_("This guest has already arrived."))
+    if guest.day < _local(now, guest.space).date():
+        raise DomainError(_("This day is already past."))
+    host, day = guest.host, guest.day
+    freed = host is not None and guest.kind == GuestKind.GUEST and not guest.billable
+    guest.delete()
+    if not freed:
+        return
+    allowance = allowance_for(host, day, lock=True)
+    if allowance.membership is None or not allowance.guest_days_left:
+        return
+    billed = (
+        Guest.objects.select_for_update()
+        .filter(
+            host=host,
+            kind=GuestKind.GUEST,
+            billable=True,
+            day__gte=allowance.first,
+            day__lte=allowance.last,
+        )
+        .order_by("day", "created_at", "pk")
+        .first()
+    )
+    if billed is not None:
+        billed.billable = False
+        billed.membership = allowance.membership
+        billed.save(update_fields=["billable", "membership"])
+
+
+@transaction.atomic
 def guest_arrive(*, guest: Guest, now: dt.datetime | None = None) -> Guest:
     """The front desk welcomes a registered guest."""
     now = now or timezone.now()

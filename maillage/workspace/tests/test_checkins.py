@@ -220,6 +220,36 @@ def test_it_registers_a_guest_using_a_guest_day_then_bills_beyond(personas, ws, 
     assert not visitor.billable
 
 
+def test_a_host_cancels_a_guest_and_the_day_goes_to_the_first_billed(personas, ws, monday):
+    space = personas.filature
+    now = at(space, monday, "08:00")
+    first, _paul, third = (
+        services.guest_register(space=space, name=name, day=monday, by=personas.ines, now=now)
+        for name in ("Léa", "Paul", "Zoé")
+    )
+    assert third.billable  # Résident: 2 guest days
+    services.guest_cancel(guest=first, by=personas.ines, now=now)
+    assert not Guest.objects.filter(pk=first.pk).exists()
+    third.refresh_from_db()
+    assert not third.billable and third.membership is not None  # the freed day is Zoé's
+    services.guest_cancel(guest=third, by=personas.ines, now=now)  # no one billed is left
+    assert list(Guest.objects.values_list("name", flat=True)) == ["Paul"]
+
+
+def test_only_the_host_cancels_a_guest_before_they_arrive(personas, ws, monday):
+    space = personas.filature
+    now = at(space, monday, "08:00")
+    guest = services.guest_register(space=space, name="Léa", day=monday, by=personas.ines, now=now)
+    with pytest.raises(DomainError, match="Only their host or the front desk"):
+        services.guest_cancel(guest=guest, by=personas.hugo, now=now)
+    with pytest.raises(DomainError, match="already past"):
+        services.guest_cancel(guest=guest, by=personas.ines, now=now + dt.timedelta(days=1))
+    services.guest_arrive(guest=guest, now=at(space, monday, "09:00"))
+    with pytest.raises(DomainError, match="already arrived"):
+        services.guest_cancel(guest=guest, by=personas.ines, now=at(space, monday, "10:00"))
+    assert Guest.objects.filter(pk=guest.pk).exists()
+
+
 def test_it_refuses_a_guest_beyond_a_strict_plan(personas, ws, monday):
     services.membership_start(member=personas.hugo, plan=ws.strict, starts_on=monday.replace(day=1))
     space = personas.quai

@@ -231,6 +231,23 @@ def test_it_lets_a_member_register_a_guest(login, personas, ws, day):
     assert personas.ines.guests.get().name == "Léa Roux"
 
 
+def test_a_member_cancels_her_guest_from_the_list(login, personas, ws, day):
+    client = login(personas.ines)
+    client.post(
+        "/guests/new/",
+        {"name": "Léa Roux", "kind": "guest", "day": f"{day:%Y-%m-%d}",
+         "space": personas.filature.pk},
+    )  # fmt: skip
+    guest = personas.ines.guests.get()
+    page = client.get("/guests/new/").content.decode()
+    assert f"/guests/{guest.pk}/cancel/" in page and "data-confirm" in page
+    assert login(personas.hugo).post(f"/guests/{guest.pk}/cancel/").status_code == 404
+    assert client.get(f"/guests/{guest.pk}/cancel/").status_code == 405
+    response = login(personas.ines).post(f"/guests/{guest.pk}/cancel/", follow=True)
+    assert "Léa Roux is no longer expected" in response.content.decode()
+    assert not personas.ines.guests.exists()
+
+
 def test_it_adds_four_queries_at_most_to_the_member_home_page(
     login, personas, ws, day, django_assert_max_num_queries
 ):

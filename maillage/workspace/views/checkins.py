@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
 from maillage.workspace import access, selectors, services
 from maillage.workspace.forms import GuestForm
-from maillage.workspace.models import CheckInVia
+from maillage.workspace.models import CheckInVia, Guest
 
 
 def _answer(request: HttpRequest, record, level: int, text: str) -> HttpResponse:
@@ -141,3 +142,22 @@ def guest_new(request: HttpRequest) -> HttpResponse:
         {"form": form, "guests": selectors.member_guests(record), "record": record},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def guest_cancel(request: HttpRequest, guest_id: int) -> HttpResponse:
+    """A member takes a guest of theirs off the list (someone else's guest is not found)."""
+    record = access.current_record(request.viewer)
+    guest = get_object_or_404(Guest, pk=guest_id, host=record)
+    try:
+        services.guest_cancel(guest=guest, by=record)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer expected on %(day)s.")
+            % {"name": guest.name, "day": date_format(guest.day, "l j F")},
+        )
+    return redirect("guest_new")
