@@ -9,6 +9,7 @@ this module registers on each connection, built on the same key as Python's sort
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from django.db import connection
@@ -19,12 +20,14 @@ SQLITE_COLLATION = "maillage_name"
 POSTGRESQL_COLLATION = "und-x-icu"
 
 
+@functools.lru_cache(maxsize=65_536)  # SQLite compares a name with many others
 def name_key(text: str | None) -> tuple[str, str, str]:
-    """Letters without accents and case first, then accents, then case (as ICU does)."""
+    """Letters without accents and case first, then accents, then case, lower case first
+    (as ICU's root collation does)."""
     text = text or ""
     decomposed = unicodedata.normalize("NFKD", text)
     base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return base, decomposed.casefold(), text
+    return base, decomposed.casefold(), text.swapcase()
 
 
 def _compare(a: str, b: str) -> int:

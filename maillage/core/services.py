@@ -358,6 +358,8 @@ def member_note_add(*, member: Member, author: Member, body: str) -> MemberNote:
         )
     if author.operator_id != member.operator_id or not author.is_staff:
         raise DomainError(_("Only the team of this member's community writes notes about them."))
+    if member.user.erased_at is not None:
+        raise DomainError(_("This person deleted their account: no note about them is kept."))
     return MemberNote.objects.create(member=member, author=author, body=text)
 
 

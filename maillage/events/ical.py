@@ -57,9 +57,11 @@ def calendar_bytes(
     url_for: Callable[[Event], str] | None = None,
     method: str = "PUBLISH",
     waiting: Mapping[int, str] | None = None,
+    stamp: dt.datetime | None = None,
 ) -> bytes:
     """`waiting`: event id → a word on the person's place ("Waiting list", "Maybe") for the
-    events their seat is not sure at: TENTATIVE, the word before the title."""
+    events their seat is not sure at: TENTATIVE, the word before the title. `stamp`: the
+    DTSTAMP (default: when the event last changed)."""
     waiting = waiting or {}
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -74,7 +76,7 @@ def calendar_bytes(
         tz = event.tz
         item = icalendar.Event()
         item.add("uid", event_uid(event))
-        item.add("dtstamp", event.updated_at.astimezone(dt.UTC))
+        item.add("dtstamp", (stamp or event.updated_at).astimezone(dt.UTC))
         item.add("created", event.created_at.astimezone(dt.UTC))
         item.add("last-modified", event.updated_at.astimezone(dt.UTC))
         item.add("sequence", event.sequence)
@@ -123,11 +125,14 @@ def unsure_word(status: str) -> str | None:
 
 def event_ics(event: Event, *, status: str = RsvpStatus.GOING) -> bytes:
     """One event as a file (the email attachment, the "add to my calendar" link), as the
-    person's answer stands (`status`): TENTATIVE for a place not sure."""
+    person's answer stands (`status`): TENTATIVE for a place not sure. Stamped now: a place
+    confirmed after a TENTATIVE file (same event, same SEQUENCE) is then the newer one, which
+    calendar programs take instead of ignoring it as a copy."""
     word = unsure_word(status)
     return calendar_bytes(
         name=event.title,
         events=[event],
         url_for=event_url,
         waiting={event.pk: word} if word else None,
+        stamp=timezone.now(),
     )

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from maillage.core import sql
+from maillage.core.mail import deliverable
 from maillage.core.models import Activity, ActivityKind, Member, Operator, Role, Space
 from maillage.insights import engagement as eng
 from maillage.insights import indicators as ind
@@ -1272,6 +1273,8 @@ def _send_each(pending, compose) -> int:
 
     sent = 0
     for invitation in pending:
+        if not deliverable(invitation.member.user.email):
+            continue
         with translation.override(invitation.member.user.language or settings.LANGUAGE_CODE):
             compose(invitation).send()
         type(invitation).objects.filter(pk=invitation.pk).update(sent_at=timezone.now())

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from maillage.core import access
 from maillage.core.errors import DomainError
 from maillage.core.forms import parse_id
+from maillage.core.mail import deliverable
 from maillage.core.models import Operator, Role, Space
 from maillage.insights import indicators as ind
 from maillage.insights import offer as offers
@@ -102,7 +103,7 @@ def insights_segment(request: HttpRequest, segment: str) -> HttpResponse:
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     rows = [(s, selectors.reason_text(s)) for s in page.object_list]
-    emails = [s.member.user.email for s, _ in rows]
+    emails = [s.member.user.email for s, _ in rows if deliverable(s.member.user.email)]
     return render(
         request,
         "insights/segment.html",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from maillage.core.access import viewer_for_user
 from maillage.core.dates import date_format
 from maillage.core.errors import DomainError
+from maillage.core.mail import deliverable
 from maillage.core.models import ActivityKind, Member, Operator, Space
 from maillage.core.services import activity_record
 from maillage.matching import reciprocal, roulette, teams, ties
@@ -354,6 +355,8 @@ def roulette_invite_send(*, round_id: int) -> int:
             continue
         user = seat.member.user
         others = [s.member.user for s in by_group[seat.group] if s.pk != seat.pk]
+        if not deliverable(user.email):
+            continue
         with translation.override(getattr(user, "language", "") or "fr"):
             context = {"round": rnd, "user": user, "others": others, "space": rnd.space}
             subject = _("Your %(kind)s roulette on %(day)s") % {
@@ -398,6 +401,8 @@ def roulette_followup_send(*, seat_id: int) -> bool:
         return False
     user = seat.member.user
     others = [m.user for m in group_members(seat)]
+    if not deliverable(user.email):
+        return False
     with translation.override(getattr(user, "language", "") or "fr"):
         context = {
             "round": seat.round,

@@ -48,12 +48,20 @@ class AccountEraseForm(forms.Form):
         error_messages={"required": _("Tick the box to confirm.")},
     )  # fmt: skip
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.request = user, request
 
     def clean_password(self) -> str:
+        from allauth.core import ratelimit
+
         password = self.cleaned_data["password"]
+        # allauth's limit for typing one's password again (10 a minute): a session left
+        # open is no way to guess it
+        if self.request is not None and not ratelimit.consume(
+            self.request, action="reauthenticate", user=self.user
+        ):
+            raise forms.ValidationError(_("Too many attempts: wait a minute, then try again."))
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password

@@ -184,13 +184,19 @@ def series_extend(
         event.status = EventStatus.PUBLISHED
         event.decision_note = ""
         event.save()
+        # hosts who are still members: someone who left or deleted their account hosts no
+        # new occurrence (the staff choose another where none is left)
+        hosts = [h for h in template.hosts.select_related("user") if _current(h)]
         set_tags(
             event,
             interests=list(template.interests.all()),
             skills=list(template.skills.all()),
-            hosts=list(template.hosts.all()),
+            hosts=hosts,
         )
-        booker = template.decided_by or series.created_by
+        booker = next(
+            (m for m in (template.decided_by, series.created_by) if m is not None and _current(m)),
+            None,
+        )
         if event.room is not None and booker is not None:
             try:
                 with transaction.atomic():
@@ -202,3 +208,7 @@ def series_extend(
     series.filled_until = until
     series.save(update_fields=["filled_until"])
     return created
+
+
+def _current(member) -> bool:
+    return member.is_active and member.user.is_active

@@ -221,6 +221,18 @@ def test_it_extends_a_series_later_and_only_once(personas, day):
 
 
 @pytest.mark.django_db
+def test_new_dates_are_not_hosted_by_someone_who_deleted_their_account(personas, day):
+    from maillage.members.services.privacy import account_erase
+
+    first = weekly_lunch(personas, day, rule="FREQ=WEEKLY;COUNT=20", hosts=[personas.ines])
+    account_erase(user=personas.ines.user)
+    added = series_extend(series=first.series, now=timezone.now() + dt.timedelta(weeks=6))
+    assert added
+    for event in added:
+        assert personas.ines not in event.hosts.all()
+
+
+@pytest.mark.django_db
 def test_it_never_brings_back_a_cancelled_occurrence(personas, day):
     first = weekly_lunch(personas, day, rule="FREQ=WEEKLY;COUNT=20")
     series = first.series

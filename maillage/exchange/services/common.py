@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from maillage.core.access import Viewer
+from maillage.core.mail import deliverable
 from maillage.core.models import Member, Role
 from maillage.members.access import visible_sections
 from maillage.members.models import Profile, SkillConcept
@@ -118,7 +119,10 @@ def send_email(
     *, to: str, language: str, subject, template: str, context: dict, **subject_args
 ) -> None:
     """Render and send one email in the recipient's language; `subject` is a lazy string
-    (gettext_lazy), formatted with `subject_args` in that language."""
+    (gettext_lazy), formatted with `subject_args` in that language. Nothing goes to a
+    deleted account."""
+    if not deliverable(to):
+        return
     with translation.override(language):
         body = render_to_string(
             f"exchange/email/{template}.txt", {**context, "site": settings.SITE_URL}

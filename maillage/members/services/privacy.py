@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.errors import DomainError
-from maillage.core.models import Member, MemberNote, Role
+from maillage.core.models import Member, MemberNote, Operator, Role
 from maillage.members.models import Profile
+from maillage.members.services import search
 
 FORMAT = "maillage-personal-data/1"
 
@@ -105,8 +106,26 @@ NOT_EXPORTED: dict[str, str] = {
     "admin.LogEntry.user": "the admin site's log of staff work on other records",
 }
 
-# fields whose values are secrets or machine copies, never written into a copy
-SECRET_FIELDS = frozenset({"password", "nonce", "checkin_nonce", "data", "stems", "token"})
+# "model.field" never written into a copy: secrets (the nonces behind private links, second
+# factors), other people's data kept on the person's rows (a client's contact on a lead they
+# took, a guest's address), and machine copies (the attendees an event's ranking reads)
+LEFT_OUT = frozenset({
+    "members.Invitation.nonce",
+    "workspace.CalendarFeed.nonce",
+    "events.EventFeed.nonce",
+    "events.Event.checkin_nonce",
+    "events.Event.features",
+    "events.Rsvp.nonce",
+    "mfa.Authenticator.data",
+    "exchange.Opportunity.requester_name",
+    "exchange.Opportunity.requester_email",
+    "exchange.Opportunity.requester_company",
+    "workspace.Guest.email",
+})  # fmt: skip
+
+# models whose rows name other members the person may not otherwise see (how close the
+# product thinks two people are): the other side is written as an id, without a name
+OTHERS_UNNAMED = frozenset({"matching.Tie"})
 
 
 def person_models() -> list[tuple[type[models.Model], models.Field]]:
@@ -156,6 +175,13 @@ def _label_of(model: type[models.Model], ids: set[int]) -> dict[int, str]:
                 "pk", "full_name", "erased_at"
             )
         }
+    if model is Profile:
+        return {
+            pk: get_user_model()(full_name=name, erased_at=erased, email="").get_full_name()
+            for pk, name, erased in model.objects.filter(pk__in=ids).values_list(
+                "pk", "member__user__full_name", "member__user__erased_at"
+            )
+        }
     return {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
 
 
@@ -173,7 +199,8 @@ def _export_model(model: type[models.Model], fields: tuple[str, ...], subjects) 
     rows = list(_rows_of(model, fields, subjects))
     if not rows:
         return []
-    concrete = [f for f in model._meta.concrete_fields if f.name not in SECRET_FIELDS]
+    label = model._meta.label
+    concrete = [f for f in model._meta.concrete_fields if f"{label}.{f.name}" not in LEFT_OUT]
     labels: dict[str, dict[int, str]] = {}
     for field in concrete:
         if field.is_relation:
@@ -200,9 +227,14 @@ def _export_model(model: type[models.Model], fields: tuple[str, ...], subjects) 
         for field in concrete:
             value = getattr(row, field.attname)
             if field.is_relation:
-                item[field.name] = (
-                    None if value is None else {"id": value, "name": labels[field.name].get(value)}
-                )
+                name = labels[field.name].get(value)
+                if (
+                    label in OTHERS_UNNAMED
+                    and field.related_model is Member
+                    and value not in subjects[Member]
+                ):
+                    name = None
+                item[field.name] = None if value is None else {"id": value, "name": name}
             else:
                 item[field.name] = _plain(value)
         for name, by_row in many.items():
@@ -242,20 +274,28 @@ def personal_data(user, *, now: dt.datetime | None = None) -> dict:
 # --- deleting an account ------------------------------------------------------------------
 
 
-def account_erase_check(user) -> None:
-    """Why this account cannot be deleted now, if it cannot (a DomainError)."""
+def account_erase_check(user, *, lock: bool = False) -> None:
+    """Why this account cannot be deleted now, if it cannot (a DomainError). `lock` (inside
+    the erasure's transaction): erasures of a community's admins wait for each other (its
+    row locked, in the operators' order), so two admins deleting their accounts at once
+    cannot leave it without one."""
     if user.is_superuser:
         raise DomainError(
             _("A platform administrator's account is deleted by another administrator.")
         )
     for record in (
-        Member.objects.active().filter(user=user, role=Role.ADMIN).select_related("operator")
+        Member.objects.active()
+        .filter(user=user, role=Role.ADMIN)
+        .select_related("operator")
+        .order_by("operator_id")
     ):
         others = (
             Member.objects.active()
             .filter(operator_id=record.operator_id, role=Role.ADMIN)
             .exclude(pk=record.pk)
         )
+        if lock:  # one erasure at a time per community (the same lock order for all)
+            list(Operator.objects.select_for_update().filter(pk=record.operator_id).values("pk"))
         if not others.exists():
             raise DomainError(
                 _(
@@ -287,7 +327,6 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    from maillage.core import services as core_services
     from maillage.events.models import EventFeed, Feedback, NotificationPreference
     from maillage.exchange.models import (
         Ask,
@@ -305,16 +344,24 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if user.erased_at is not None:
         return
-    account_erase_check(user)
+    account_erase_check(user, lock=True)
     members = list(Member.objects.filter(user=user).select_related("home_space"))
+    names = {n for n in (user.full_name, user.email.split("@")[0]) if n}
     for member in members:
         if member.left_on is None:
             commitments_release(member, by=member, now=now)
-            core_services.member_leave(member=member, on=max(member.joined_on, _today(member)))
+            # set directly: a start date ahead (an import) or another time zone's today
+            # must not stop an erasure as it stops a departure recorded by staff
+            member.left_on = max(member.joined_on, _today(member))
+            member.save(update_fields=["left_on"])
         member.managed_spaces.clear()
+    _roles_release(members, now=now)
+    _routing_explanations_forget(members, names)
 
-    photos = [p.photo for p in Profile.objects.filter(member__in=members) if p.photo]
-    Profile.objects.filter(member__in=members).delete()
+    profiles = Profile.objects.filter(member__in=members)
+    photos = [p.photo for p in profiles if p.photo]
+    search.profiles_unindex(profiles.values_list("pk", flat=True))
+    profiles.delete()
     for model, field in (
         (ContactMessage, "sender"),  # those they received went with their profile
         (CalendarFeed, "owner"),
@@ -335,7 +382,7 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
     Feedback.objects.filter(member__in=members).update(comment="")
     Booking.objects.filter(member__in=members).update(title="")
     Introduction.objects.filter(by__in=members).update(note="")
-    Outcome.objects.filter(recorded_by__in=members).update(note="")
+    Outcome.objects.filter(recorded_by__in=members).update(note="", exchange_note="")
 
     old_email = user.email
     Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=old_email)).delete()
@@ -353,6 +400,97 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
             photo.storage.delete(photo.name)
 
     transaction.on_commit(_delete_photos)
+
+
+def _roles_release(members: list[Member], *, now: dt.datetime) -> None:
+    """What the person was counted on for, handed back so that nothing waits on them:
+    - events to come they host: they step down; an event they hosted alone gets the staff
+      member who approved it (else it shows no host, and its edit page asks for one);
+    - their proposals still awaiting approval are declined;
+    - introductions waiting for answers are cancelled, asks they were chosen to help with
+      are open again, leads offered to them are declined (the routing offers them on);
+    - seats in roulette rounds and project teams to come are given up, invitations not yet
+      sent are dropped."""
+    from maillage.events.models import Event, EventStatus
+    from maillage.exchange.models import (
+        Ask,
+        AskStatus,
+        Introduction,
+        IntroductionStatus,
+        OfferStatus,
+        OpportunityOffer,
+    )
+    from maillage.exchange.services.opportunities import offer_decline
+    from maillage.insights.models import EventInvitation, RouletteInvitation
+    from maillage.matching.models import RouletteSeat, TeamSeat
+
+    to_come = Event.objects.filter(
+        hosts__in=members,
+        ends_at__gt=now,
+        status__in=(EventStatus.PUBLISHED, EventStatus.PROPOSED),
+    ).distinct()
+    for event in to_come.select_related("decided_by__user"):
+        event.hosts.remove(*members)
+        decider = event.decided_by
+        if (
+            not event.hosts.exists()
+            and decider is not None
+            and decider not in members
+            and decider.is_active
+            and decider.user.is_active
+        ):
+            event.hosts.add(decider)
+    Event.objects.filter(proposed_by__in=members, status=EventStatus.PROPOSED).update(
+        status=EventStatus.DECLINED,
+        decision_note=_("The person who proposed it deleted their account."),
+        updated_at=now,
+    )
+    Introduction.objects.filter(
+        Q(a__in=members) | Q(b__in=members) | Q(by__in=members),
+        status=IntroductionStatus.PENDING,
+    ).update(status=IntroductionStatus.CANCELLED)
+    Ask.objects.filter(helper__in=members, status=AskStatus.MATCHED).update(
+        status=AskStatus.OPEN, helper=None
+    )
+    for offer in OpportunityOffer.objects.filter(member__in=members, status=OfferStatus.OFFERED):
+        try:
+            with transaction.atomic():
+                offer_decline(offer=offer, member=offer.member, now=now)  # passes it on
+        except DomainError:  # the lead is no longer open: nothing to pass on
+            OpportunityOffer.objects.filter(pk=offer.pk).update(
+                status=OfferStatus.DECLINED, answered_at=now
+            )
+    RouletteSeat.objects.filter(member__in=members, round__meet_on__gte=now.date()).delete()
+    TeamSeat.objects.filter(member__in=members, accepted_at__isnull=True).delete()
+    EventInvitation.objects.filter(member__in=members, sent_at__isnull=True).delete()
+    RouletteInvitation.objects.filter(member__in=members, sent_at__isnull=True).delete()
+
+
+def _routing_explanations_forget(members: list[Member], names: set[str]) -> None:
+    """The routing's audit trail explains each decision in words that name the candidates:
+    the person's name becomes "former member" there too."""
+    from maillage.exchange.models import RoutingDecisionLog
+
+    if not names:
+        return
+    labels = {"fr": "Ancien membre", "en": "Former member"}
+    logs = RoutingDecisionLog.objects.filter(operator_id__in={m.operator_id for m in members}).only(
+        "pk", "explanation_fr", "explanation_en"
+    )
+    for log in logs.iterator(chunk_size=500):
+        changed = False
+        for lang in ("fr", "en"):
+            lines = getattr(log, f"explanation_{lang}") or []
+            new = []
+            for line in lines:
+                for name in sorted(names, key=len, reverse=True):
+                    line = line.replace(name, labels[lang]) if isinstance(line, str) else line
+                new.append(line)
+            if new != lines:
+                setattr(log, f"explanation_{lang}", new)
+                changed = True
+        if changed:
+            log.save(update_fields=["explanation_fr", "explanation_en"])
 
 
 def _today(member: Member) -> dt.date:

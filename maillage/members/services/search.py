@@ -371,6 +371,18 @@ def fts_ensure() -> None:
     _fts_checked.add(connection.settings_dict["NAME"])
 
 
+def profiles_unindex(profile_ids: Iterable[int]) -> None:
+    """Take profiles out of the search before they are deleted: their entries go with them
+    (a cascade), but SQLite's FTS5 table beside them must be told."""
+    entries = list(
+        SearchEntry.objects.filter(profile_id__in=list(profile_ids)).values_list("pk", flat=True)
+    )
+    if entries and connection.vendor == "sqlite":
+        fts_ensure()
+        _fts_delete(entries)
+    SearchEntry.objects.filter(pk__in=entries).delete()
+
+
 def _fts_delete(entry_ids: list[int]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(entry_ids), 500):

@@ -23,6 +23,15 @@ from maillage.workspace.models import Booking, Resource, ResourceKind
 EVERY_DAY = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts password attempts in the cache, per account: start each test at zero
+    (accounts get the same ids again from one test to the next)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def test_every_link_to_a_person_is_exported_or_explained():
     """A new model that points at a member, an account or a profile must say whether a
     person's copy of their data holds it (EXPORTED) or why not (NOT_EXPORTED)."""
@@ -234,6 +243,139 @@ def test_the_record_of_a_deleted_account_is_history(login, personas, lived_in):
     assert "mailto:" not in html.split('id="record-title"')[1].split("</section>")[0]
     assert 'name="role"' not in html
     client.post(url, {"role": "manager"})  # refused (the form is not offered either)
+    assert 'name="note"' not in html
+    client.post(url, {"note": "Une note sur une personne partie"})
+    assert not MemberNote.objects.filter(member=personas.ines).exists()
     assert client.post(f"{url}leave/", {"action": "return"}).status_code == 403
     personas.ines.refresh_from_db()
     assert personas.ines.role == "member" and personas.ines.left_on is not None
+
+
+def test_erasure_hands_back_what_others_count_on(personas, lived_in):
+    """An event to come she hosted alone gets the staff member who approved it; her proposal
+    awaiting approval is declined; an introduction waiting for answers is cancelled; an ask
+    she was chosen to help with is open again; the routing's audit trail forgets her name."""
+    from maillage.exchange import services as exchange_services
+    from maillage.exchange.models import Ask, Introduction, Opportunity, RoutingDecisionLog
+
+    ines, hugo, malik = personas.ines, personas.hugo, personas.malik
+    event = lived_in["event"]
+    event.hosts.set([ines])
+    start = event.starts_at + dt.timedelta(days=1)
+    proposal = events_services.event_propose(
+        proposer=ines, operator=personas.ruche, space=personas.filature, title="Atelier vélo",
+        kind="workshop", starts_at=start, ends_at=start + dt.timedelta(hours=1), capacity=8,
+    )  # fmt: skip
+    assert proposal.status == "proposed"
+    intro = exchange_services.introduction_propose(by=hugo, a=hugo, b=ines)
+    ask = exchange_services.ask_post(author=hugo, title="Relire un devis")
+    exchange_services.ask_offer_help(ask=ask, member=ines)
+    exchange_services.ask_pick(ask=ask, by=hugo, helper=ines)
+    opportunity = Opportunity.objects.create(
+        operator=personas.ruche,
+        space=personas.filature,
+        kind="lead",
+        title="Un site",
+        requester_name="Client",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    log = RoutingDecisionLog.objects.create(
+        opportunity=opportunity, operator=personas.ruche, kind="initial",
+        explanation_fr=["Ines Moreau (pertinence 0,90) retenue."],
+        explanation_en=["Ines Moreau (relevance 0.90) chosen."],
+    )  # fmt: skip
+
+    privacy.account_erase(user=ines.user)
+
+    assert list(event.hosts.all()) == [event.decided_by] == [malik]
+    proposal.refresh_from_db()
+    assert proposal.status == "declined"
+    assert Introduction.objects.get(pk=intro.pk).status == "cancelled"
+    ask = Ask.objects.get(pk=ask.pk)
+    assert (ask.status, ask.helper) == ("open", None)
+    log.refresh_from_db()
+    assert log.explanation_fr == ["Ancien membre (pertinence 0,90) retenue."]
+    assert log.explanation_en == ["Former member (relevance 0.90) chosen."]
+
+
+def test_erasure_leaves_nothing_to_find_in_the_directory(login, personas, lived_in):
+    from django.db import connection
+
+    from maillage.members.models import SearchEntry
+    from maillage.members.services import search
+
+    profile = Profile.objects.get(member=personas.ines)
+    search.profile_reindex(profile=profile)
+    entries = list(SearchEntry.objects.filter(profile=profile).values_list("pk", flat=True))
+    assert entries
+    privacy.account_erase(user=personas.ines.user)
+    assert not SearchEntry.objects.filter(pk__in=entries).exists()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            marks = ", ".join("%s" for _ in entries)
+            cursor.execute(
+                f"SELECT count(*) FROM {search.FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
+                entries,
+            )
+            assert cursor.fetchone()[0] == 0
+    page = login(personas.claire).get("/directory/?q=graphiste").content.decode()
+    assert "Ines" not in page
+
+
+def test_a_start_date_ahead_does_not_stop_an_erasure(personas, lived_in):
+    ines = personas.ines
+    ines.joined_on = timezone.localdate() + dt.timedelta(days=5)
+    ines.save(update_fields=["joined_on"])
+    privacy.account_erase(user=ines.user)
+    ines.refresh_from_db()
+    assert ines.user.erased_at is not None and ines.left_on == ines.joined_on
+
+
+def test_the_copy_leaves_out_other_people_s_contact_details(login, personas, lived_in):
+    from maillage.matching.models import Tie
+    from maillage.workspace.models import Guest
+
+    Guest.objects.create(
+        space=personas.filature, host=personas.ines, name="Léa Roux",
+        email="lea.roux@example.net", day=timezone.localdate() + dt.timedelta(days=2),
+    )  # fmt: skip
+    Tie.objects.create(
+        operator=personas.ruche, member_a=personas.ines, member_b=personas.hugo, strength=0.7
+    )
+    nameless = personas.hugo.user
+    nameless.full_name = ""
+    nameless.save(update_fields=["full_name"])
+    text = login(personas.ines).get("/me/data/export/").content.decode()
+    data = json.loads(text)
+    assert "lea.roux@example.net" not in text and "Léa Roux" in text
+    assert "hugo@example.org" not in text  # a message to a profile without a name
+    (tie,) = data["records"]["matching.Tie"]
+    assert tie["member_b"] == {"id": personas.hugo.pk, "name": None}
+
+
+def test_nothing_is_emailed_to_a_deleted_account(personas):
+    from maillage.core.mail import deliverable
+    from maillage.exchange.services.common import send_email
+
+    privacy.account_erase(user=personas.hugo.user)
+    personas.hugo.user.refresh_from_db()
+    assert not deliverable(personas.hugo.user.email)
+    mail.outbox.clear()
+    send_email(
+        to=personas.hugo.user.email, language="fr", subject="Sujet", template="ask_message",
+        context={},
+    )  # fmt: skip
+    assert mail.outbox == []
+
+
+def test_guessing_the_password_there_is_slowed_down(login, personas):
+    client = login(personas.ines)
+    for _ in range(10):
+        response = client.post("/me/data/", {"password": "guess", "confirm": "on"})
+        errors = str(response.context["form"].errors["password"])
+        assert "not your password" in errors or "pas votre mot de passe" in errors
+    response = client.post("/me/data/", {"password": personas.password, "confirm": "on"})
+    errors = str(response.context["form"].errors["password"])
+    assert "Too many attempts" in errors or "Trop d’essais" in errors
+    personas.ines.user.refresh_from_db()
+    assert personas.ines.user.erased_at is None

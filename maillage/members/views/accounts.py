@@ -161,7 +161,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """What Maillage keeps about me: a copy to download, and deleting my account."""
     user = request.user
-    form = AccountEraseForm(request.POST if request.method == "POST" else None, user=user)
+    form = AccountEraseForm(
+        request.POST if request.method == "POST" else None, user=user, request=request
+    )
     blocked = None
     try:
         privacy.account_erase_check(user)

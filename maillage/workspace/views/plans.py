@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from maillage.core import access as core_access
 from maillage.core.collation import by_name
 from maillage.core.errors import DomainError
+from maillage.core.mail import deliverable
 from maillage.core.models import Member
 from maillage.members.models import Company
 from maillage.workspace import access, selectors, services
@@ -310,7 +311,9 @@ def staff_usage(request: HttpRequest) -> HttpResponse:
             header,
             [
                 [
-                    r.member.user.get_full_name(), r.member.user.email, r.member.home_space.name,
+                    r.member.user.get_full_name(),
+                    r.member.user.email if deliverable(r.member.user.email) else "",
+                    r.member.home_space.name,
                     r.days, r.days_billable, _csv_number(r.credits),
                     _csv_number(r.credits_billable), r.guests, _csv_number(r.amount),
                 ]
