@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage.core.dates import date_format
+from maillage.core.mail import deliverable
 from maillage.core.models import Member
 from maillage.events import ical
 from maillage.events.models import (
@@ -102,6 +103,8 @@ def _context(rsvp: Rsvp, event: Event) -> dict:
 
 
 def _send(rsvp: Rsvp, event: Event, template: str, subject: str, *, ics: bool) -> None:
+    if not deliverable(_address(rsvp)):  # a deleted account, a visitor who asked to be forgotten
+        return
     context = _context(rsvp, event)
     subject = " ".join(subject.split())  # a title never adds a header line
     message = EmailMessage(

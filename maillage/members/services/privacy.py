@@ -267,8 +267,66 @@ def personal_data(user, *, now: dt.datetime | None = None) -> dict:
             "last_login": _plain(user.last_login),
         },
         "records": records,
+        "by_address": _by_address(user),
         "not_included": NOT_EXPORTED,
     }
+
+
+def _address_q(field: str, addresses: set[str]) -> Q:
+    where = Q(pk__in=[])
+    for address in addresses:
+        where |= Q(**{f"{field}__iexact": address})
+    return where
+
+
+def _by_address_rows():
+    """Rows that name the person by an address, not by their records: answers to public
+    events given as a visitor, leads they sent as a client, days they came as a guest."""
+    from maillage.events.models import Rsvp
+    from maillage.exchange.models import Opportunity
+    from maillage.workspace.models import Guest
+
+    return (
+        (Rsvp, "email", ("event_id", "name", "status", "guests", "created_at")),
+        (Opportunity, "requester_email", ("title", "requester_name", "requester_company",
+                                          "created_at")),
+        (Guest, "email", ("space_id", "name", "company_name", "kind", "day")),
+    )  # fmt: skip
+
+
+def _by_address(user) -> dict[str, list[dict]]:
+    from allauth.account.models import EmailAddress
+
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    addresses.add(user.email)
+    out = {}
+    for model, field, fields in _by_address_rows():
+        rows = model._default_manager.filter(_address_q(field, addresses)).order_by("pk")
+        if model._meta.label == "events.Rsvp":
+            rows = rows.filter(member__isnull=True)
+        values = [{k: _plain(v) for k, v in row.items()} for row in rows.values(*fields)]
+        if values:
+            out[model._meta.label] = values
+    return out
+
+
+def _by_address_forget(addresses: set[str]) -> None:
+    """What names the person by an address (see `_by_address_rows`) loses the name and the
+    address; the rows stay for the events' and the space's counts."""
+    from maillage.events.models import Rsvp
+    from maillage.exchange.models import Opportunity
+    from maillage.workspace.models import Guest
+
+    for pk in Rsvp.objects.filter(_address_q("email", addresses), member__isnull=True).values_list(
+        "pk", flat=True
+    ):  # an answer needs a member or an address: a placeholder nobody receives (.invalid)
+        Rsvp.objects.filter(pk=pk).update(name="", email=f"former-visitor-{pk}@erased.invalid")
+    Opportunity.objects.filter(_address_q("requester_email", addresses)).update(
+        requester_name="", requester_email="", requester_company=""
+    )
+    Guest.objects.filter(_address_q("email", addresses)).update(
+        name=_("Former member"), email="", company_name=""
+    )
 
 
 # --- deleting an account ------------------------------------------------------------------
@@ -385,7 +443,11 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
     Outcome.objects.filter(recorded_by__in=members).update(note="", exchange_note="")
 
     old_email = user.email
-    Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=old_email)).delete()
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {
+        old_email
+    }
+    Invitation.objects.filter(Q(accepted_by=user) | _address_q("email", addresses)).delete()
+    _by_address_forget(addresses)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.email = erased_email(user)

@@ -379,3 +379,25 @@ def test_guessing_the_password_there_is_slowed_down(login, personas):
     assert "Too many attempts" in errors or "Trop d’essais" in errors
     personas.ines.user.refresh_from_db()
     assert personas.ines.user.erased_at is None
+
+
+def test_what_names_me_by_my_address_is_in_the_copy_and_forgotten(login, personas, lived_in):
+    """An answer to a public event given as a visitor and a day as someone's guest name the
+    person by their address only: the copy holds them, the erasure takes name and address."""
+    from maillage.workspace.models import Guest
+
+    rsvp = Rsvp.objects.create(
+        event=lived_in["event"], name="Inès (perso)", email="INES@example.org", status="going"
+    )
+    guest = Guest.objects.create(
+        space=personas.quai, host=personas.hugo, name="Inès M.", email="ines@example.org",
+        day=timezone.localdate() + dt.timedelta(days=2),
+    )  # fmt: skip
+    data = login(personas.ines).get("/me/data/export/").json()
+    assert [r["name"] for r in data["by_address"]["events.Rsvp"]] == ["Inès (perso)"]
+    assert [g["name"] for g in data["by_address"]["workspace.Guest"]] == ["Inès M."]
+    privacy.account_erase(user=personas.ines.user)
+    rsvp.refresh_from_db()
+    guest.refresh_from_db()
+    assert rsvp.name == "" and rsvp.email.endswith("@erased.invalid")
+    assert guest.email == "" and "Inès" not in guest.name
