@@ -303,7 +303,11 @@ def guest_cancel(*, guest: Guest, by: Member, now: dt.datetime | None = None) ->
     to the day itself while they have not arrived. A guest day they used goes back to the
     host's plan, to the first guest billed in that period if there is one."""
     now = now or timezone.now()
-    guest = Guest.objects.select_for_update().select_related("space", "host").get(pk=guest.pk)
+    guest = (
+        Guest.objects.select_for_update(of=("self",))
+        .select_related("space", "host")
+        .get(pk=guest.pk)
+    )
     desk = by.is_staff and by.operator_id == guest.space.operator_id
     if not desk and guest.host_id != by.pk:
         raise DomainError(_("Only their host or the front desk can cancel this guest."))
