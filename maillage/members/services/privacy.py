@@ -404,7 +404,9 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
         return
     account_erase_check(user, lock=True)
     members = list(Member.objects.filter(user=user).select_related("home_space"))
-    names = {n for n in (user.full_name, user.email.split("@")[0]) if n}
+    # how the routing's explanations named them: their name, or without one their address's
+    # first part (never both: a short word could be part of other words)
+    names = {user.full_name or user.email.split("@")[0]}
     for member in members:
         if member.left_on is None:
             commitments_release(member, by=member, now=now)
