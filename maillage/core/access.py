@@ -248,7 +248,7 @@ def member_role_change_allowed(viewer: Viewer, member: Member, role: str) -> boo
         return False
     if member.user_id == getattr(viewer.user, "pk", None) and role != member.role:
         return False
-    if member.role == Role.ADMIN and role != Role.ADMIN and _last_admin(member):
+    if member.role == Role.ADMIN and role != Role.ADMIN and last_admin(member):
         return False
     if viewer.is_superuser or viewer.is_admin_of(member.operator_id):
         return True
@@ -270,7 +270,8 @@ def member_departure_allowed(viewer: Viewer, member: Member) -> bool:
     )
 
 
-def _last_admin(member: Member) -> bool:
+def last_admin(member: Member) -> bool:
+    """Whether `member` is their operator's only active admin (an operator keeps one)."""
     return (
         not Member.objects.active()
         .filter(operator_id=member.operator_id, role=Role.ADMIN)

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.access import last_admin
 from maillage.core.errors import DomainError
 from maillage.core.models import Member, MemberNote, Operator, Role
 from maillage.members.models import Profile
@@ -161,25 +162,14 @@ def _label_of(model: type[models.Model], ids: set[int]) -> dict[int, str]:
     address), the rest by their own name."""
     if not ids:
         return {}
-    if model is Member:
+    # the way from each kind of row that stands for a person to their account
+    path = {Member: "user__", get_user_model(): "", Profile: "member__user__"}.get(model)
+    if path is not None:
+        person = get_user_model()
         return {
-            pk: get_user_model()(full_name=name, erased_at=erased, email="").get_full_name()
+            pk: person(full_name=name, erased_at=erased, email="").get_full_name()
             for pk, name, erased in model.objects.filter(pk__in=ids).values_list(
-                "pk", "user__full_name", "user__erased_at"
-            )
-        }
-    if model is get_user_model():
-        return {
-            pk: model(full_name=name, erased_at=erased, email="").get_full_name()
-            for pk, name, erased in model.objects.filter(pk__in=ids).values_list(
-                "pk", "full_name", "erased_at"
-            )
-        }
-    if model is Profile:
-        return {
-            pk: get_user_model()(full_name=name, erased_at=erased, email="").get_full_name()
-            for pk, name, erased in model.objects.filter(pk__in=ids).values_list(
-                "pk", "member__user__full_name", "member__user__erased_at"
+                "pk", f"{path}full_name", f"{path}erased_at"
             )
         }
     return {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
@@ -347,14 +337,9 @@ def account_erase_check(user, *, lock: bool = False) -> None:
         .select_related("operator")
         .order_by("operator_id")
     ):
-        others = (
-            Member.objects.active()
-            .filter(operator_id=record.operator_id, role=Role.ADMIN)
-            .exclude(pk=record.pk)
-        )
         if lock:  # one erasure at a time per community (the same lock order for all)
             list(Operator.objects.select_for_update().filter(pk=record.operator_id).values("pk"))
-        if not others.exists():
+        if last_admin(record):
             raise DomainError(
                 _(
                     "You are the last operator admin of %(operator)s: give that role to "
@@ -376,7 +361,7 @@ def account_erase(*, user, now: dt.datetime | None = None) -> None:
     up, so the waiting lists move), each of their member records is marked as left, and then:
     - deleted: their profile (skills, offers, needs, photo), the team's notes about them,
       their messages, asks and answers, private calendar links, preferences and opt-ins,
-      their e-mail addresses, second factors and the invitations they accepted;
+      their e-mail addresses, second factors and the invitations to any of their addresses;
     - emptied: words of theirs kept in shared records (feedback comments, booking titles,
       notes on introductions and outcomes they recorded);
     - kept, under "former member": the ledger, bookings, check-ins, attendance, ties, and
